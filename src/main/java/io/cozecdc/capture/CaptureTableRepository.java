@@ -1,0 +1,64 @@
+package io.cozecdc.capture;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.common.Timestamps;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** SQL for capture_tables: the tables whose triggers the service manages. */
+@ApplicationScoped
+public class CaptureTableRepository {
+
+    static final String UPSERT = """
+            INSERT INTO capture_tables (table_name, key_column, columns_hash, installed_at)
+            VALUES (?, ?, ?, ?)
+            ON DUPLICATE KEY UPDATE key_column = VALUES(key_column), columns_hash = VALUES(columns_hash),
+                                    installed_at = VALUES(installed_at)""";
+    static final String DELETE = "DELETE FROM capture_tables WHERE table_name = ?";
+    static final String FIND_ALL = """
+            SELECT table_name, key_column, columns_hash, installed_at FROM capture_tables ORDER BY table_name""";
+    static final String FIND = """
+            SELECT table_name, key_column, columns_hash, installed_at FROM capture_tables WHERE table_name = ?""";
+
+    private final Pool pool;
+
+    public CaptureTableRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Void> save(CapturedTable table) {
+        return pool.preparedQuery(UPSERT)
+                .execute(Tuple.of(table.table(), table.keyColumn(), table.columnsHash(), Timestamps.toDb(table.installedAt())))
+                .replaceWithVoid();
+    }
+
+    /** Forgets a table; true when it was captured. */
+    public Uni<Boolean> delete(String table) {
+        return pool.preparedQuery(DELETE).execute(Tuple.of(table)).map(rows -> rows.rowCount() > 0);
+    }
+
+    public Uni<List<CapturedTable>> findAll() {
+        return pool.query(FIND_ALL).execute().map(rows -> {
+            List<CapturedTable> tables = new ArrayList<>();
+            rows.forEach(row -> tables.add(from(row)));
+            return tables;
+        });
+    }
+
+    /** The captured table, or null when it is not captured. */
+    public Uni<CapturedTable> find(String table) {
+        return pool.preparedQuery(FIND).execute(Tuple.of(table))
+                .map(rows -> rows.iterator().hasNext() ? from(rows.iterator().next()) : null);
+    }
+
+    static CapturedTable from(Row row) {
+        return new CapturedTable(row.getString("table_name"), row.getString("key_column"),
+                row.getString("columns_hash"), Timestamps.fromDb(row.getLocalDateTime("installed_at")));
+    }
+}

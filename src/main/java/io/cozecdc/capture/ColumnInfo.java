@@ -1,0 +1,46 @@
+package io.cozecdc.capture;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One column of a captured table, as information_schema describes it.
+ *
+ * @param name       exact column name
+ * @param dataType   DATA_TYPE, lower case (e.g. {@code varchar}, {@code decimal}, {@code json})
+ * @param columnType COLUMN_TYPE, lower case (e.g. {@code varchar(64)}, {@code enum('a','b')})
+ * @param position   ORDINAL_POSITION, 1-based
+ */
+public record ColumnInfo(String name, String dataType, String columnType, int position) {
+
+    private static final Set<String> TEXT_TYPES = Set.of(
+            "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set");
+    private static final Set<String> BINARY_TYPES = Set.of(
+            "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob");
+    private static final Set<String> SPATIAL_TYPES = Set.of(
+            "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring",
+            "multipolygon", "geometrycollection", "geomcollection");
+
+    public ColumnInfo {
+        dataType = dataType.toLowerCase(Locale.ROOT);
+        columnType = columnType.toLowerCase(Locale.ROOT);
+    }
+
+    /** Character data, compared byte for byte so a case-only or trailing-space change counts. */
+    public boolean isText() {
+        return TEXT_TYPES.contains(dataType);
+    }
+
+    /** Raw bytes, captured as base64 text. */
+    public boolean isBinary() {
+        return BINARY_TYPES.contains(dataType);
+    }
+
+    public boolean isBit() {
+        return "bit".equals(dataType);
+    }
+
+    public boolean isSpatial() {
+        return SPATIAL_TYPES.contains(dataType);
+    }
+}

@@ -1,0 +1,134 @@
+package io.cozecdc.capture;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Reads table, column, key and trigger definitions from information_schema, and runs the trigger DDL.
+ * Every name is passed as a bound parameter; identifiers in DDL come from information_schema itself.
+ */
+@ApplicationScoped
+public class SchemaRepository {
+
+    static final String FIND_TABLE = """
+            SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?""";
+    static final String COLUMNS = """
+            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, ORDINAL_POSITION FROM information_schema.COLUMNS
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
+             ORDER BY ORDINAL_POSITION""";
+    static final String PRIMARY_KEY = """
+            SELECT COLUMN_NAME FROM information_schema.STATISTICS
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'
+             ORDER BY SEQ_IN_INDEX""";
+    static final String TRIGGERS = """
+            SELECT TRIGGER_NAME, EVENT_MANIPULATION, ACTION_STATEMENT FROM information_schema.TRIGGERS
+             WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?""";
+    static final String BASE_TABLES = """
+            SELECT TABLE_NAME FROM information_schema.TABLES
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'
+             ORDER BY TABLE_NAME""";
+    static final String EVENT_SCHEDULER = "SELECT @@global.event_scheduler";
+
+    private final Pool pool;
+
+    public SchemaRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The exact name and type (BASE TABLE, VIEW, …) of a table, or null when it does not exist. */
+    public Uni<TableRef> findTable(String table) {
+        return pool.preparedQuery(FIND_TABLE).execute(Tuple.of(table))
+                .map(rows -> first(rows) == null ? null
+                        : new TableRef(first(rows).getString(0), first(rows).getString(1)));
+    }
+
+    /** Columns of a table in ordinal order; empty when the table does not exist. */
+    public Uni<List<ColumnInfo>> columns(String table) {
+        return pool.preparedQuery(COLUMNS).execute(Tuple.of(table)).map(rows -> {
+            List<ColumnInfo> columns = new java.util.ArrayList<>();
+            for (Row row : rows) {
+                columns.add(new ColumnInfo(row.getString(0), row.getString(1), row.getString(2),
+                        row.getValue(3) instanceof Number n ? n.intValue() : Integer.parseInt(row.getValue(3).toString())));
+            }
+            return columns;
+        });
+    }
+
+    /** Primary-key column names in key order; empty when the table has no primary key. */
+    public Uni<List<String>> primaryKey(String table) {
+        return pool.preparedQuery(PRIMARY_KEY).execute(Tuple.of(table)).map(SchemaRepository::strings);
+    }
+
+    /** The triggers defined on a table. */
+    public Uni<List<InstalledTrigger>> triggers(String table) {
+        return pool.preparedQuery(TRIGGERS).execute(Tuple.of(table)).map(rows -> {
+            List<InstalledTrigger> triggers = new java.util.ArrayList<>();
+            for (Row row : rows) {
+                triggers.add(new InstalledTrigger(row.getString(0), row.getString(1), row.getString(2)));
+            }
+            return triggers;
+        });
+    }
+
+    /** Every base table of the database. */
+    public Uni<List<String>> baseTables() {
+        return pool.query(BASE_TABLES).execute().map(SchemaRepository::strings);
+    }
+
+    /** The server's event_scheduler setting: ON, OFF or DISABLED. */
+    public Uni<String> eventScheduler() {
+        return pool.query(EVENT_SCHEDULER).execute().map(rows -> String.valueOf(first(rows).getValue(0)));
+    }
+
+    /**
+     * Runs DDL statements in order on one connection. With {@code lockTable}, the table is locked
+     * for writing around them, so no business write slips between dropping and recreating triggers.
+     */
+    public Uni<Void> runDdl(String lockTable, List<String> statements) {
+        return pool.withConnection(conn -> {
+            Uni<Void> chain = lockTable == null ? Uni.createFrom().voidItem()
+                    : conn.query("LOCK TABLES " + SqlText.identifier(lockTable) + " WRITE").execute().replaceWithVoid();
+            for (String sql : statements) {
+                chain = chain.chain(() -> conn.query(sql).execute().replaceWithVoid());
+            }
+            if (lockTable == null) {
+                return chain;
+            }
+            return chain.onTermination().call(() -> unlock(conn));
+        });
+    }
+
+    private static Uni<Void> unlock(SqlConnection conn) {
+        return conn.query("UNLOCK TABLES").execute().replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    private static Row first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? it.next() : null;
+    }
+
+    private static List<String> strings(RowSet<Row> rows) {
+        List<String> values = new java.util.ArrayList<>();
+        for (Row row : rows) {
+            values.add(row.getString(0));
+        }
+        return values;
+    }
+
+    /** A table's exact name and its information_schema TABLE_TYPE. */
+    public record TableRef(String name, String type) {
+        public boolean isBaseTable() {
+            return "BASE TABLE".equalsIgnoreCase(type);
+        }
+    }
+}

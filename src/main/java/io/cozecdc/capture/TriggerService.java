@@ -1,0 +1,131 @@
+package io.cozecdc.capture;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.capture.TriggerSqlGenerator.Operation;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Installs, re-installs and removes capture triggers, renders them for a DBA, and tells whether the
+ * installed ones still match their tables.
+ */
+@ApplicationScoped
+public class TriggerService {
+
+    private final TableDescriber describer;
+    private final TriggerSqlGenerator generator;
+    private final SchemaRepository schema;
+    private final CaptureTableRepository captured;
+    private final Clock clock;
+
+    public TriggerService(TableDescriber describer, TriggerSqlGenerator generator, SchemaRepository schema,
+            CaptureTableRepository captured, Clock clock) {
+        this.describer = describer;
+        this.generator = generator;
+        this.schema = schema;
+        this.captured = captured;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates (or re-creates, picking up schema changes) the three triggers of a table and records it
+     * in capture_tables. The table is write-locked while its triggers are swapped.
+     */
+    public Uni<CapturedTable> install(String table) {
+        return describer.describe(table).chain(desc -> {
+            List<String> ddl = new ArrayList<>(generator.dropStatements(desc.table()));
+            ddl.addAll(generator.createStatements(desc));
+            CapturedTable row = new CapturedTable(desc.table(), desc.key().name(), desc.columnsHash(), clock.instant());
+            return schema.runDdl(desc.table(), ddl)
+                    .chain(() -> captured.save(row))
+                    .invoke(() -> Log.infof("Installed capture triggers on %s (key %s, %d columns)",
+                            desc.table(), desc.key().name(), desc.columns().size()))
+                    .replaceWith(row);
+        });
+    }
+
+    /** Drops a table's triggers and forgets it; true when it was captured or had triggers. */
+    public Uni<Boolean> remove(String table) {
+        return schema.findTable(table).chain(ref -> {
+            String exact = ref == null ? table : ref.name();
+            Uni<Void> drop = ref == null ? Uni.createFrom().voidItem()
+                    : schema.runDdl(null, generator.dropStatements(exact));
+            return drop.chain(() -> captured.delete(exact))
+                    .invoke(removed -> Log.infof("Removed capture triggers from %s", exact));
+        });
+    }
+
+    /** The SQL a DBA can run by hand to (re)create the table's triggers. */
+    public Uni<String> triggerSql(String table) {
+        return describer.describe(table).map(generator::script);
+    }
+
+    /** The state of every captured table's triggers. */
+    public Uni<List<CaptureStatus>> statuses() {
+        return captured.findAll().chain(tables -> {
+            if (tables.isEmpty()) {
+                return Uni.createFrom().item(List.<CaptureStatus>of());
+            }
+            List<Uni<CaptureStatus>> each = tables.stream().map(this::status).toList();
+            return Uni.join().all(each).andFailFast();
+        });
+    }
+
+    /** The state of one table's triggers, or null when the table is not captured. */
+    public Uni<CaptureStatus> status(String table) {
+        return captured.find(table).chain(row -> row == null ? Uni.createFrom().nullItem() : status(row));
+    }
+
+    Uni<CaptureStatus> status(CapturedTable row) {
+        return schema.triggers(row.table()).chain(triggers -> describer.describe(row.table())
+                .map(desc -> compare(row, desc, triggers))
+                .onFailure(UnknownTableException.class)
+                .recoverWithItem(() -> statusOf(row, TriggerState.MISSING, "the table no longer exists"))
+                .onFailure(UnsupportedTableException.class)
+                .recoverWithItem(e -> statusOf(row, TriggerState.DRIFTED, e.getMessage())));
+    }
+
+    private CaptureStatus compare(CapturedTable row, TableSchema desc, List<InstalledTrigger> installed) {
+        Map<String, InstalledTrigger> byName = installed.stream()
+                .collect(Collectors.toMap(InstalledTrigger::name, Function.identity(), (a, b) -> a));
+        List<String> missing = new ArrayList<>();
+        List<String> edited = new ArrayList<>();
+        for (Operation op : Operation.values()) {
+            String name = TriggerSqlGenerator.triggerName(row.table(), op);
+            InstalledTrigger trigger = byName.get(name);
+            if (trigger == null) {
+                missing.add(name);
+            } else if (!normalise(trigger.body()).equals(normalise(generator.body(desc, op)))) {
+                edited.add(name);
+            }
+        }
+        if (!missing.isEmpty()) {
+            return statusOf(row, TriggerState.MISSING, "missing triggers: " + String.join(", ", missing));
+        }
+        if (!row.columnsHash().equals(desc.columnsHash())) {
+            return statusOf(row, TriggerState.DRIFTED,
+                    "the table's columns changed since the triggers were installed; re-install them");
+        }
+        if (!edited.isEmpty()) {
+            return statusOf(row, TriggerState.DRIFTED,
+                    "triggers differ from the generated ones: " + String.join(", ", edited));
+        }
+        return statusOf(row, TriggerState.INSTALLED, "");
+    }
+
+    private static CaptureStatus statusOf(CapturedTable row, TriggerState state, String detail) {
+        return new CaptureStatus(row.table(), row.keyColumn(), row.installedAt(), state, detail);
+    }
+
+    private static String normalise(String sql) {
+        return sql == null ? "" : sql.strip().replaceAll("\\s+", " ");
+    }
+}

