@@ -31,6 +31,9 @@ CREATE TABLE capture_tables (
     key_column   VARCHAR(64)  NOT NULL,
     -- SHA-256 over the column list the triggers were generated from; a mismatch means drift
     columns_hash CHAR(64)     NOT NULL,
+    -- SHA-256 over the trigger bodies as the server stored them right after install; a mismatch
+    -- means someone changed the triggers since
+    triggers_hash CHAR(64)    NOT NULL,
     installed_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     PRIMARY KEY (table_name)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

@@ -16,15 +16,15 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class CaptureTableRepository {
 
     static final String UPSERT = """
-            INSERT INTO capture_tables (table_name, key_column, columns_hash, installed_at)
-            VALUES (?, ?, ?, ?)
+            INSERT INTO capture_tables (table_name, key_column, columns_hash, triggers_hash, installed_at)
+            VALUES (?, ?, ?, ?, ?)
             ON DUPLICATE KEY UPDATE key_column = VALUES(key_column), columns_hash = VALUES(columns_hash),
-                                    installed_at = VALUES(installed_at)""";
+                                    triggers_hash = VALUES(triggers_hash), installed_at = VALUES(installed_at)""";
     static final String DELETE = "DELETE FROM capture_tables WHERE table_name = ?";
     static final String FIND_ALL = """
-            SELECT table_name, key_column, columns_hash, installed_at FROM capture_tables ORDER BY table_name""";
+            SELECT table_name, key_column, columns_hash, triggers_hash, installed_at FROM capture_tables ORDER BY table_name""";
     static final String FIND = """
-            SELECT table_name, key_column, columns_hash, installed_at FROM capture_tables WHERE table_name = ?""";
+            SELECT table_name, key_column, columns_hash, triggers_hash, installed_at FROM capture_tables WHERE table_name = ?""";
 
     private final Pool pool;
 
@@ -34,7 +34,8 @@ public class CaptureTableRepository {
 
     public Uni<Void> save(CapturedTable table) {
         return pool.preparedQuery(UPSERT)
-                .execute(Tuple.of(table.table(), table.keyColumn(), table.columnsHash(), Timestamps.toDb(table.installedAt())))
+                .execute(Tuple.of(table.table(), table.keyColumn(), table.columnsHash(), table.triggersHash(),
+                        Timestamps.toDb(table.installedAt())))
                 .replaceWithVoid();
     }
 
@@ -59,6 +60,6 @@ public class CaptureTableRepository {
 
     static CapturedTable from(Row row) {
         return new CapturedTable(row.getString("table_name"), row.getString("key_column"),
-                row.getString("columns_hash"), Timestamps.fromDb(row.getLocalDateTime("installed_at")));
+                row.getString("columns_hash"), row.getString("triggers_hash"), Timestamps.fromDb(row.getLocalDateTime("installed_at")));
     }
 }

@@ -3,9 +3,9 @@ package io.cozecdc.capture;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -43,12 +43,13 @@ public class TriggerService {
         return describer.describe(table).chain(desc -> {
             List<String> ddl = new ArrayList<>(generator.dropStatements(desc.table()));
             ddl.addAll(generator.createStatements(desc));
-            CapturedTable row = new CapturedTable(desc.table(), desc.key().name(), desc.columnsHash(), clock.instant());
             return schema.runDdl(desc.table(), ddl)
-                    .chain(() -> captured.save(row))
+                    .chain(() -> schema.triggers(desc.table()))
+                    .map(stored -> new CapturedTable(desc.table(), desc.key().name(), desc.columnsHash(),
+                            InstalledTrigger.hashOf(ours(desc.table(), stored)), clock.instant()))
+                    .call(captured::save)
                     .invoke(() -> Log.infof("Installed capture triggers on %s (key %s, %d columns)",
-                            desc.table(), desc.key().name(), desc.columns().size()))
-                    .replaceWith(row);
+                            desc.table(), desc.key().name(), desc.columns().size()));
         });
     }
 
@@ -86,7 +87,7 @@ public class TriggerService {
 
     Uni<CaptureStatus> status(CapturedTable row) {
         return schema.triggers(row.table()).chain(triggers -> describer.describe(row.table())
-                .map(desc -> compare(row, desc, triggers))
+                .map(desc -> compare(row, desc, ours(row.table(), triggers)))
                 .onFailure(UnknownTableException.class)
                 .recoverWithItem(() -> statusOf(row, TriggerState.MISSING, "the table no longer exists"))
                 .onFailure(UnsupportedTableException.class)
@@ -94,19 +95,11 @@ public class TriggerService {
     }
 
     private CaptureStatus compare(CapturedTable row, TableSchema desc, List<InstalledTrigger> installed) {
-        Map<String, InstalledTrigger> byName = installed.stream()
-                .collect(Collectors.toMap(InstalledTrigger::name, Function.identity(), (a, b) -> a));
-        List<String> missing = new ArrayList<>();
-        List<String> edited = new ArrayList<>();
-        for (Operation op : Operation.values()) {
-            String name = TriggerSqlGenerator.triggerName(row.table(), op);
-            InstalledTrigger trigger = byName.get(name);
-            if (trigger == null) {
-                missing.add(name);
-            } else if (!normalise(trigger.body()).equals(normalise(generator.body(desc, op)))) {
-                edited.add(name);
-            }
-        }
+        Set<String> present = installed.stream().map(InstalledTrigger::name).collect(Collectors.toSet());
+        List<String> missing = Stream.of(Operation.values())
+                .map(op -> TriggerSqlGenerator.triggerName(row.table(), op))
+                .filter(name -> !present.contains(name))
+                .toList();
         if (!missing.isEmpty()) {
             return statusOf(row, TriggerState.MISSING, "missing triggers: " + String.join(", ", missing));
         }
@@ -114,18 +107,21 @@ public class TriggerService {
             return statusOf(row, TriggerState.DRIFTED,
                     "the table's columns changed since the triggers were installed; re-install them");
         }
-        if (!edited.isEmpty()) {
+        if (!row.triggersHash().equals(InstalledTrigger.hashOf(installed))) {
             return statusOf(row, TriggerState.DRIFTED,
-                    "triggers differ from the generated ones: " + String.join(", ", edited));
+                    "the triggers were changed by hand since the service installed them; re-install them");
         }
         return statusOf(row, TriggerState.INSTALLED, "");
     }
 
-    private static CaptureStatus statusOf(CapturedTable row, TriggerState state, String detail) {
-        return new CaptureStatus(row.table(), row.keyColumn(), row.installedAt(), state, detail);
+    /** Only the three triggers the service owns; other triggers on the table are not ours to judge. */
+    private static List<InstalledTrigger> ours(String table, List<InstalledTrigger> all) {
+        Set<String> names = Stream.of(Operation.values()).map(op -> TriggerSqlGenerator.triggerName(table, op))
+                .collect(Collectors.toSet());
+        return all.stream().filter(t -> names.contains(t.name())).toList();
     }
 
-    private static String normalise(String sql) {
-        return sql == null ? "" : sql.strip().replaceAll("\\s+", " ");
+    private static CaptureStatus statusOf(CapturedTable row, TriggerState state, String detail) {
+        return new CaptureStatus(row.table(), row.keyColumn(), row.installedAt(), state, detail);
     }
 }
