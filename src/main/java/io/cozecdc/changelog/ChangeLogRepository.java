@@ -5,13 +5,16 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
+
 import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** SQL for data_change_logs: pending statistics and cleanup. */
+/** SQL for data_change_logs: claiming with leases, marking processed, pending statistics and cleanup. */
 @ApplicationScoped
 public class ChangeLogRepository {
 
@@ -24,10 +27,82 @@ public class ChangeLogRepository {
              ORDER BY table_name""";
     static final String CLEANUP = "CALL cleanup_processed_changes_older_than(?, ?)";
 
+    /**
+     * Served by idx_processed (processed, then id as InnoDB appends the primary key): the oldest
+     * pending rows whose lease is free, skipping rows another replica is claiming right now.
+     */
+    static final String CLAIM_SELECT = """
+            SELECT id, table_name, record_uuid, operation_type, change_data, created_at, target_config_id
+              FROM data_change_logs
+             WHERE processed = 0 AND (claim_expires_at IS NULL OR claim_expires_at < ?)
+             ORDER BY id
+             LIMIT ?
+               FOR UPDATE SKIP LOCKED""";
+    static final String CLAIM_STAMP = "UPDATE data_change_logs SET claimed_by = ?, claim_expires_at = ? WHERE id IN ";
+    static final String MARK_PROCESSED =
+            "UPDATE data_change_logs SET processed = 1, processed_at = ?, claim_expires_at = NULL WHERE claimed_by = ? AND id IN ";
+    static final String RELEASE =
+            "UPDATE data_change_logs SET claimed_by = NULL, claim_expires_at = NULL WHERE processed = 0 AND claimed_by = ? AND id IN ";
+    static final String PAYLOADS = "SELECT id, change_data FROM data_change_logs WHERE id IN ";
+
     private final Pool pool;
 
     public ChangeLogRepository(Pool pool) {
         this.pool = pool;
+    }
+
+    /**
+     * Claims up to {@code limit} pending rows for {@code owner} until {@code leaseUntil}, in one short
+     * transaction: no lock is held once it returns.
+     */
+    public Uni<List<Change>> claim(String owner, int limit, Instant now, Instant leaseUntil) {
+        return pool.withTransaction(conn -> conn.preparedQuery(CLAIM_SELECT)
+                .execute(Tuple.of(Timestamps.toDb(now), limit))
+                .chain(rows -> {
+                    List<Change> changes = new ArrayList<>();
+                    rows.forEach(row -> changes.add(toChange(row)));
+                    if (changes.isEmpty()) {
+                        return Uni.createFrom().item(changes);
+                    }
+                    List<Long> ids = changes.stream().map(Change::logId).toList();
+                    Tuple params = Tuple.of(owner, Timestamps.toDb(leaseUntil));
+                    ids.forEach(params::addLong);
+                    return conn.preparedQuery(CLAIM_STAMP + inList(ids.size())).execute(params).replaceWith(changes);
+                }));
+    }
+
+    /** Marks rows processed, but only those {@code owner} still holds; returns how many were marked. */
+    public Uni<Integer> markProcessed(String owner, List<Long> ids, Instant now) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Tuple params = Tuple.of(Timestamps.toDb(now), owner);
+        ids.forEach(params::addLong);
+        return pool.preparedQuery(MARK_PROCESSED + inList(ids.size())).execute(params).map(r -> r.rowCount());
+    }
+
+    /** Gives claimed rows back at once (shutdown, Coze down) so any replica can take them. */
+    public Uni<Integer> release(String owner, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Tuple params = Tuple.of(owner);
+        ids.forEach(params::addLong);
+        return pool.preparedQuery(RELEASE + inList(ids.size())).execute(params).map(r -> r.rowCount());
+    }
+
+    /** change_data of the given rows (rows already cleaned up are absent). */
+    public Uni<java.util.Map<Long, JsonObject>> payloads(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(java.util.Map.of());
+        }
+        Tuple params = Tuple.tuple();
+        ids.forEach(params::addLong);
+        return pool.preparedQuery(PAYLOADS + inList(ids.size())).execute(params).map(rows -> {
+            java.util.Map<Long, JsonObject> result = new java.util.HashMap<>();
+            rows.forEach(row -> result.put(row.getLong("id"), json(row.getValue("change_data"))));
+            return result;
+        });
     }
 
     /** Pending count and oldest capture time per table (tables with nothing pending are absent). */
@@ -52,6 +127,35 @@ public class ChangeLogRepository {
                     var it = rows.iterator();
                     return it.hasNext() ? it.next().getLong(0) : 0L;
                 });
+    }
+
+    static Change toChange(Row row) {
+        return new Change(row.getLong("id"), row.getString("table_name"), row.getString("record_uuid"),
+                Operation.valueOf(row.getString("operation_type")), json(row.getValue("change_data")),
+                Timestamps.fromDb(row.getLocalDateTime("created_at")), row.getLong("target_config_id"));
+    }
+
+    /** change_data arrives as JSON (MySQL) or as text (MariaDB, where JSON is LONGTEXT). */
+    static JsonObject json(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof JsonObject object) {
+            return object;
+        }
+        if (value instanceof io.vertx.core.buffer.Buffer buffer) {
+            return new JsonObject(buffer);
+        }
+        return new JsonObject(value.toString());
+    }
+
+    /** "(?, ?, …)" for an IN list of n values. */
+    static String inList(int n) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "?" : ", ?");
+        }
+        return sb.append(')').toString();
     }
 
     /** Pending figures of one table as read. */

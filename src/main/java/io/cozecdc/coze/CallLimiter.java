@@ -1,0 +1,157 @@
+package io.cozecdc.coze;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Supplier;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Vertx;
+
+/**
+ * Bounds calls to Coze: at most {@code maxConcurrent} in flight and at most {@code ratePerSecond}
+ * started per second (token bucket, burst of one second's worth). Callers wait without blocking a
+ * thread; at most {@code maxWaiting} may wait, after which calls fail fast as overloaded.
+ */
+public class CallLimiter {
+
+    private final int maxConcurrent;
+    private final double ratePerSecond;
+    private final int maxWaiting;
+    private final Vertx vertx;
+
+    private final Deque<Waiter> waiting = new ArrayDeque<>();
+    private int inFlight;
+    private double tokens;
+    private long lastRefillNanos;
+    private boolean timerArmed;
+
+    public CallLimiter(int maxConcurrent, double ratePerSecond, int maxWaiting, Vertx vertx) {
+        if (maxConcurrent < 1 || ratePerSecond <= 0 || maxWaiting < 0) {
+            throw new IllegalArgumentException("max-concurrency must be >= 1, rate-limit-per-second > 0, max-waiting >= 0");
+        }
+        this.maxConcurrent = maxConcurrent;
+        this.ratePerSecond = ratePerSecond;
+        this.maxWaiting = maxWaiting;
+        this.vertx = vertx;
+        this.tokens = burst();
+        this.lastRefillNanos = System.nanoTime();
+    }
+
+    /** Runs the call when a permit is free; the permit is held until the call's Uni terminates. */
+    public <T> Uni<T> run(Supplier<Uni<T>> call) {
+        return Uni.createFrom().deferred(() -> {
+            Waiter waiter = new Waiter();
+            return Uni.createFrom().<Void>emitter(emitter -> enqueue(waiter, emitter))
+                    .chain(ignored -> call.get())
+                    .onTermination().invoke(() -> finish(waiter));
+        });
+    }
+
+    /** Calls in flight now. */
+    public synchronized int inFlight() {
+        return inFlight;
+    }
+
+    /** Callers waiting for a permit now. */
+    public synchronized int waitingCount() {
+        return waiting.size();
+    }
+
+    private void enqueue(Waiter waiter, UniEmitter<? super Void> emitter) {
+        synchronized (this) {
+            if (waiting.size() >= maxWaiting) {
+                emitter.fail(new CozeException(CozeErrorKind.RETRYABLE, CozeException.NO_ANSWER, 0,
+                        "too many Coze calls waiting (" + waiting.size() + "); try again later", null, false));
+                return;
+            }
+            waiter.emitter = emitter;
+            waiting.addLast(waiter);
+        }
+        drain();
+    }
+
+    /**
+     * The caller's Uni ended (item, failure or cancellation): give the permit back if it held one,
+     * or leave the queue if it was still waiting. Runs once per caller.
+     */
+    private void finish(Waiter waiter) {
+        boolean release;
+        synchronized (this) {
+            release = waiter.granted && !waiter.finished;
+            if (!waiter.granted) {
+                waiting.remove(waiter);
+            }
+            waiter.finished = true;
+        }
+        if (release) {
+            release();
+        }
+    }
+
+    private void release() {
+        synchronized (this) {
+            inFlight--;
+        }
+        drain();
+    }
+
+    /** Starts as many waiting calls as permits allow; arms a timer when only the rate holds them back. */
+    private void drain() {
+        while (true) {
+            Waiter next;
+            synchronized (this) {
+                if (waiting.isEmpty() || inFlight >= maxConcurrent) {
+                    return;
+                }
+                refill();
+                if (tokens < 1) {
+                    armTimer();
+                    return;
+                }
+                next = waiting.pollFirst();
+                if (next.finished) {
+                    continue;
+                }
+                next.granted = true;
+                tokens -= 1;
+                inFlight++;
+            }
+            next.emitter.complete(null);
+        }
+    }
+
+    private double burst() {
+        return Math.max(1, ratePerSecond);
+    }
+
+    private void refill() {
+        long now = System.nanoTime();
+        double add = (now - lastRefillNanos) / 1e9 * ratePerSecond;
+        if (add > 0) {
+            tokens = Math.min(burst(), tokens + add);
+            lastRefillNanos = now;
+        }
+    }
+
+    private void armTimer() {
+        if (timerArmed) {
+            return;
+        }
+        timerArmed = true;
+        long delayMs = Math.max(1, (long) Math.ceil((1 - tokens) / ratePerSecond * 1000));
+        vertx.setTimer(delayMs, id -> {
+            synchronized (this) {
+                timerArmed = false;
+            }
+            drain();
+        });
+    }
+
+    /** One caller's place in the queue. Fields are guarded by the limiter's lock. */
+    private static final class Waiter {
+        private UniEmitter<? super Void> emitter;
+        private boolean granted;
+        private boolean finished;
+    }
+}

@@ -1,0 +1,42 @@
+package io.cozecdc.coze;
+
+import java.nio.file.Path;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.LaunchMode;
+import io.vertx.core.Vertx;
+
+/**
+ * Chooses how the service reaches Coze: over HTTP with the configured token, or the dry-run sink
+ * (asked for explicitly, or dev mode without a token). Production without a token is refused by
+ * {@link CozeSettingsCheck} at startup.
+ */
+@ApplicationScoped
+public class CozeApiProducer {
+
+    @Produces
+    @ApplicationScoped
+    CozeApi cozeApi(CozeConfig config, @RestClient CozeRestClient rest, CozeHealth health, ObjectMapper json,
+            MeterRegistry meters, Vertx vertx) {
+        if (useDryRun(config, LaunchMode.current())) {
+            return new DryRunCoze(Path.of("target", "coze-dry-run"));
+        }
+        CallLimiter limiter = new CallLimiter(config.maxConcurrency(), config.rateLimitPerSecond(), config.maxWaiting(), vertx);
+        return new CozeClient(rest, config, limiter, health, json, meters);
+    }
+
+    /** Dry run when asked, or in dev mode when no token is set and nothing was asked. */
+    static boolean useDryRun(CozeConfig config, LaunchMode mode) {
+        if (config.dryRun().isPresent()) {
+            return config.dryRun().get();
+        }
+        return config.apiToken().filter(t -> !t.isBlank()).isEmpty() && mode == LaunchMode.DEVELOPMENT;
+    }
+}

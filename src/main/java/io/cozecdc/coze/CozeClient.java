@@ -1,0 +1,255 @@
+package io.cozecdc.coze;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Coze over HTTP. Owns the Bearer token, the {@code Agw-Js-Conv: str} header, ids sent as JSON
+ * numbers and read as strings, per-call timeouts, quick retries, the concurrency and rate limits,
+ * parsing of code/msg/logid, and error classification (through {@link CozeErrors}).
+ */
+public class CozeClient implements CozeApi {
+
+    static final String JS_CONV = "str";
+    static final String LOGID_HEADER = "X-Tt-Logid";
+
+    private final CozeRestClient rest;
+    private final CozeConfig config;
+    private final CallLimiter limiter;
+    private final CozeHealth health;
+    private final ObjectMapper json;
+    private final MeterRegistry meters;
+    private final String authorization;
+
+    public CozeClient(CozeRestClient rest, CozeConfig config, CallLimiter limiter, CozeHealth health, ObjectMapper json,
+            MeterRegistry meters) {
+        this.rest = rest;
+        this.config = config;
+        this.limiter = limiter;
+        this.health = health;
+        this.json = json;
+        this.meters = meters;
+        this.authorization = "Bearer " + config.apiToken().orElseThrow();
+    }
+
+    @Override
+    public boolean isDryRun() {
+        return false;
+    }
+
+    @Override
+    public Uni<List<CreatedDocument>> create(long datasetId, List<NewDocument> documents) {
+        if (documents.isEmpty() || documents.size() > MAX_DOCUMENTS_PER_CREATE) {
+            throw new IllegalArgumentException("a create carries 1.." + MAX_DOCUMENTS_PER_CREATE + " documents, not " + documents.size());
+        }
+        String body = createBody(datasetId, documents);
+        if (body.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
+            return Uni.createFrom().failure(new CozeException(CozeErrorKind.PERMANENT, 4000, 0,
+                    "request body of " + body.length() + " bytes exceeds Coze's limit of " + config.maxBodyBytes() + " bytes",
+                    null, false));
+        }
+        return call("create", true, () -> rest.createDocuments(authorization, JS_CONV, body), answer -> {
+            List<CreatedDocument> created = new ArrayList<>();
+            for (JsonNode info : answer.path("document_infos")) {
+                created.add(new CreatedDocument(info.path("document_id").asText(), info.path("name").asText()));
+            }
+            return created;
+        });
+    }
+
+    /** Size in bytes of the request that would carry these documents (for splitting calls under the cap). */
+    public static long estimateBodyBytes(List<NewDocument> documents) {
+        long total = 512;
+        for (NewDocument d : documents) {
+            long text = d.content().getBytes(StandardCharsets.UTF_8).length;
+            total += 4 * ((text + 2) / 3) + d.name().length() * 6L + 128;
+        }
+        return total;
+    }
+
+    @Override
+    public Uni<Void> delete(List<String> documentIds) {
+        checkIds(documentIds);
+        ObjectNode body = json.createObjectNode();
+        addIds(body.putArray("document_ids"), documentIds);
+        return call("delete", false, () -> rest.deleteDocuments(authorization, JS_CONV, body.toString()), answer -> null);
+    }
+
+    @Override
+    public Uni<DocumentPage> list(long datasetId, int page, int size) {
+        ObjectNode body = json.createObjectNode();
+        body.put("dataset_id", datasetId);
+        body.put("page", page);
+        body.put("size", size);
+        return call("list", false, () -> rest.listDocuments(authorization, JS_CONV, body.toString()), answer -> {
+            List<ListedDocument> docs = new ArrayList<>();
+            for (JsonNode info : answer.path("document_infos")) {
+                docs.add(new ListedDocument(info.path("document_id").asText(), info.path("name").asText(),
+                        info.path("status").asInt(DocumentProgress.PROCESSING)));
+            }
+            return new DocumentPage(docs, answer.path("total").asLong(docs.size()));
+        });
+    }
+
+    @Override
+    public Uni<List<DocumentProgress>> progress(long datasetId, List<String> documentIds) {
+        checkIds(documentIds);
+        ObjectNode body = json.createObjectNode();
+        addIds(body.putArray("document_ids"), documentIds);
+        return call("progress", false, () -> rest.progress(authorization, Long.toString(datasetId), body.toString()), answer -> {
+            List<DocumentProgress> result = new ArrayList<>();
+            for (JsonNode p : answer.path("data").path("data")) {
+                String reason = p.hasNonNull("status_descript") ? p.get("status_descript").asText() : null;
+                result.add(new DocumentProgress(p.path("document_id").asText(), p.path("status").asInt(), reason));
+            }
+            return result;
+        });
+    }
+
+    private String createBody(long datasetId, List<NewDocument> documents) {
+        ObjectNode body = json.createObjectNode();
+        body.put("dataset_id", datasetId);
+        ArrayNode bases = body.putArray("document_bases");
+        for (NewDocument d : documents) {
+            ObjectNode base = bases.addObject();
+            base.put("name", d.name());
+            ObjectNode source = base.putObject("source_info");
+            source.put("file_base64", Base64.getEncoder().encodeToString(d.content().getBytes(StandardCharsets.UTF_8)));
+            source.put("file_type", "txt");
+        }
+        ObjectNode chunking = body.putObject("chunk_strategy");
+        chunking.put("chunk_type", 1);
+        chunking.put("separator", config.chunking().separator());
+        chunking.put("max_tokens", config.chunking().maxTokens());
+        chunking.put("remove_extra_spaces", false);
+        chunking.put("remove_urls_emails", false);
+        body.put("format_type", 0);
+        return body.toString();
+    }
+
+    /** Ids go out as JSON numbers, as the official Java SDK sends them. */
+    private static void addIds(ArrayNode array, List<String> ids) {
+        for (String id : ids) {
+            try {
+                array.add(Long.parseLong(id));
+            } catch (NumberFormatException e) {
+                array.add(id);
+            }
+        }
+    }
+
+    private static void checkIds(List<String> ids) {
+        if (ids.isEmpty() || ids.size() > MAX_IDS_PER_CALL) {
+            throw new IllegalArgumentException("a call carries 1.." + MAX_IDS_PER_CALL + " ids, not " + ids.size());
+        }
+    }
+
+    /**
+     * One Coze call through the limiter, with a timeout, quick retries of retryable failures (never
+     * of a create that may have been applied), health bookkeeping and a timer per endpoint and outcome.
+     */
+    private <T> Uni<T> call(String endpoint, boolean isCreate, Supplier<Uni<Response>> send, Function<JsonNode, T> extract) {
+        Uni<T> once = limiter.run(() -> {
+            Timer.Sample sample = Timer.start(meters);
+            return send.get()
+                    .ifNoItem().after(config.requestTimeout()).failWith(TimeoutException::new)
+                    .map(response -> parse(response, extract))
+                    .onFailure(e -> !(e instanceof CozeException))
+                    .transform(e -> CozeErrors.fromTransport(e, timedOut(e)))
+                    .onItemOrFailure().invoke((item, failure) -> record(endpoint, sample, failure));
+        });
+        return once.onFailure(e -> shouldRetryNow(e, isCreate))
+                .retry().withBackOff(config.callRetryBackoff(), config.callRetryBackoff().multipliedBy(8))
+                .atMost(config.callRetries());
+    }
+
+    private static boolean shouldRetryNow(Throwable e, boolean isCreate) {
+        return e instanceof CozeException ce && ce.isRetryable() && !(isCreate && ce.mayHaveApplied());
+    }
+
+    private void record(String endpoint, Timer.Sample sample, Throwable failure) {
+        String outcome = "success";
+        if (failure instanceof CozeException ce) {
+            outcome = ce.kind().name().toLowerCase();
+            if (ce.isRetryable()) {
+                health.failed(ce.describe());
+            } else {
+                health.answered();
+            }
+            Log.debugf("Coze %s failed: %s", endpoint, ce.describe());
+        } else {
+            health.answered();
+        }
+        sample.stop(Timer.builder("coze.requests").description("Calls to Coze by endpoint and outcome")
+                .tags("endpoint", endpoint, "outcome", outcome).register(meters));
+    }
+
+    private <T> T parse(Response response, Function<JsonNode, T> extract) {
+        int status = response.getStatus();
+        String logid = response.getHeaderString(LOGID_HEADER);
+        String text = response.hasEntity() ? response.readEntity(String.class) : "";
+        JsonNode answer = readJson(text);
+        if (answer == null) {
+            if (status >= 200 && status < 300) {
+                throw new CozeException(CozeErrorKind.RETRYABLE, status, status,
+                        "answer is not JSON: " + snippet(text), logid, false);
+            }
+            throw CozeErrors.fromAnswer(status, null, snippet(text), logid);
+        }
+        if (logid == null || logid.isBlank()) {
+            logid = answer.path("detail").path("logid").asText(null);
+        }
+        Integer code = answer.has("code") && answer.get("code").canConvertToInt() ? answer.get("code").asInt() : null;
+        if (status >= 200 && status < 300 && code != null && code == 0) {
+            return extract.apply(answer);
+        }
+        String message = answer.path("msg").asText(null);
+        throw CozeErrors.fromAnswer(status, code, message == null ? snippet(text) : message, logid);
+    }
+
+    private JsonNode readJson(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode node = json.readTree(text);
+            return node != null && node.isObject() ? node : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TimeoutException || (t.getMessage() != null && t.getMessage().contains("timeout"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String snippet(String text) {
+        if (text == null) {
+            return "";
+        }
+        String oneLine = text.replaceAll("\\s+", " ").strip();
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
+    }
+}

@@ -1,0 +1,65 @@
+package io.cozecdc.coze;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place that decides what a Coze failure means. Coze reports errors in the body's
+ * {@code code}; HTTP statuses are undocumented, so both are looked at.
+ */
+public final class CozeErrors {
+
+    /** Codes Coze documents as "try again later". */
+    static final Set<Integer> RETRYABLE_CODES = Set.of(4009, 4013, 4102, 5000);
+    /** Codes that stop a whole configuration: bad or under-privileged token, dataset gone. */
+    static final Set<Integer> CONFIGURATION_CODES = Set.of(4100, 4101, 4200, 700012006);
+
+    private CozeErrors() {
+    }
+
+    /** Classifies an answer with a non-zero body code (or a non-2xx status without one). */
+    public static CozeException fromAnswer(int httpStatus, Integer bodyCode, String message, String logid) {
+        int code = bodyCode != null ? bodyCode : httpStatus;
+        return new CozeException(kindOf(httpStatus, bodyCode), code, httpStatus,
+                message == null || message.isBlank() ? "HTTP " + httpStatus : message, logid, false);
+    }
+
+    /** Classifies a call that got no answer: I/O errors and timeouts are retryable. */
+    public static CozeException fromTransport(Throwable error, boolean timedOut) {
+        String what = timedOut ? "no answer within the request timeout" : "connection failed: " + describe(error);
+        // after a timeout the request may have reached Coze and been applied
+        return new CozeException(CozeErrorKind.RETRYABLE, CozeException.NO_ANSWER, 0, what, null, timedOut);
+    }
+
+    /** True for failures of the transport rather than answers from Coze. */
+    public static boolean isTransport(Throwable error) {
+        return error instanceof IOException || error instanceof TimeoutException
+                || error instanceof io.vertx.core.VertxException
+                || error instanceof jakarta.ws.rs.ProcessingException
+                || (error.getCause() != null && error.getCause() != error && isTransport(error.getCause()));
+    }
+
+    static CozeErrorKind kindOf(int httpStatus, Integer bodyCode) {
+        if (bodyCode != null && bodyCode != 0) {
+            if (RETRYABLE_CODES.contains(bodyCode)) {
+                return CozeErrorKind.RETRYABLE;
+            }
+            if (CONFIGURATION_CODES.contains(bodyCode)) {
+                return CozeErrorKind.CONFIGURATION;
+            }
+        }
+        if (httpStatus == 429 || httpStatus >= 500 || httpStatus == 408) {
+            return CozeErrorKind.RETRYABLE;
+        }
+        if (httpStatus == 401 || httpStatus == 403 || httpStatus == 404) {
+            return CozeErrorKind.CONFIGURATION;
+        }
+        return CozeErrorKind.PERMANENT;
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        return error.getClass().getSimpleName() + (message == null ? "" : " " + message);
+    }
+}

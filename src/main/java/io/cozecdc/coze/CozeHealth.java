@@ -1,0 +1,77 @@
+package io.cozecdc.coze;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * What the service knows about Coze right now, from the outcome of every call: when it last
+ * answered, and whether it looks down (many retryable failures in a row, nothing succeeding).
+ * While Coze looks down the poller stops claiming changes, so the backlog waits in the change log
+ * (where metrics and alerts see it) instead of turning every change into a retry.
+ */
+@ApplicationScoped
+public class CozeHealth {
+
+    /** Consecutive retryable failures after which Coze counts as down. */
+    static final int DOWN_AFTER = 5;
+    private static final Duration FIRST_PROBE = Duration.ofSeconds(1);
+    private static final Duration MAX_PROBE = Duration.ofSeconds(30);
+
+    private final Clock clock;
+    private int consecutiveFailures;
+    private Instant lastAnswer;
+    private Instant lastFailure;
+    private Instant probeAt = Instant.EPOCH;
+    private Duration probeDelay = FIRST_PROBE;
+    private String lastError;
+
+    public CozeHealth(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A call got a well-formed answer (success or a business error): Coze is up. */
+    public synchronized void answered() {
+        consecutiveFailures = 0;
+        probeDelay = FIRST_PROBE;
+        lastAnswer = clock.instant();
+    }
+
+    /** A call failed in a way that says nothing about the record (I/O, timeout, 429/5xx, 5000 …). */
+    public synchronized void failed(String error) {
+        consecutiveFailures++;
+        lastFailure = clock.instant();
+        lastError = error;
+        if (consecutiveFailures >= DOWN_AFTER) {
+            probeAt = lastFailure.plus(probeDelay);
+            probeDelay = probeDelay.multipliedBy(2).compareTo(MAX_PROBE) > 0 ? MAX_PROBE : probeDelay.multipliedBy(2);
+        }
+    }
+
+    /** True while Coze looks down and it is not yet time to try again. */
+    public synchronized boolean holdBack() {
+        return consecutiveFailures >= DOWN_AFTER && clock.instant().isBefore(probeAt);
+    }
+
+    public synchronized boolean looksDown() {
+        return consecutiveFailures >= DOWN_AFTER;
+    }
+
+    public synchronized Instant lastAnswer() {
+        return lastAnswer;
+    }
+
+    public synchronized Instant lastFailure() {
+        return lastFailure;
+    }
+
+    public synchronized String lastError() {
+        return lastError;
+    }
+
+    public synchronized int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+}

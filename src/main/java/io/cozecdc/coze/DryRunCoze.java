@@ -1,0 +1,121 @@
+package io.cozecdc.coze;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * A Coze stand-in for dev mode and demos without a token: every document the service would create
+ * is written to {@code <dir>/<dataset>/<document id>.txt} and logged (name and size only); deletes
+ * remove the file. Documents are "done" at once.
+ */
+public class DryRunCoze implements CozeApi {
+
+    private final Path dir;
+    private final AtomicLong ids = new AtomicLong(7_000_000_000_000_000_000L + (System.currentTimeMillis() % 1_000_000_000L) * 1000);
+    private final Map<String, Stored> documents = new LinkedHashMap<>();
+
+    public DryRunCoze(Path dir) {
+        this.dir = dir;
+        Log.warnf("Coze dry-run: nothing is sent to Coze; documents are written under %s. "
+                + "Set COZE_API_TOKEN to sync for real.", dir.toAbsolutePath());
+    }
+
+    @Override
+    public boolean isDryRun() {
+        return true;
+    }
+
+    @Override
+    public Uni<List<CreatedDocument>> create(long datasetId, List<NewDocument> newDocuments) {
+        return blocking(() -> {
+            List<CreatedDocument> created = new ArrayList<>();
+            for (NewDocument d : newDocuments) {
+                String id = Long.toString(ids.incrementAndGet());
+                Path file = dir.resolve(Long.toString(datasetId)).resolve(id + ".txt");
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, "# " + d.name() + "\n" + d.content(), StandardCharsets.UTF_8);
+                synchronized (documents) {
+                    documents.put(id, new Stored(datasetId, d.name(), file));
+                }
+                created.add(new CreatedDocument(id, d.name()));
+                Log.infof("[dry-run] created document %s '%s' in dataset %d (%d characters) -> %s",
+                        id, d.name(), datasetId, d.content().length(), file);
+            }
+            return created;
+        });
+    }
+
+    @Override
+    public Uni<Void> delete(List<String> documentIds) {
+        return blocking(() -> {
+            for (String id : documentIds) {
+                Stored gone;
+                synchronized (documents) {
+                    gone = documents.remove(id);
+                }
+                if (gone != null) {
+                    Files.deleteIfExists(gone.file());
+                    Log.infof("[dry-run] deleted document %s '%s' from dataset %d", id, gone.name(), gone.datasetId());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<DocumentPage> list(long datasetId, int page, int size) {
+        List<ListedDocument> all = new ArrayList<>();
+        synchronized (documents) {
+            documents.forEach((id, d) -> {
+                if (d.datasetId() == datasetId) {
+                    all.add(new ListedDocument(id, d.name(), DocumentProgress.DONE));
+                }
+            });
+        }
+        int from = Math.min(all.size(), (page - 1) * size);
+        return Uni.createFrom().item(new DocumentPage(all.subList(from, Math.min(all.size(), from + size)), all.size()));
+    }
+
+    @Override
+    public Uni<List<DocumentProgress>> progress(long datasetId, List<String> documentIds) {
+        List<DocumentProgress> result = new ArrayList<>();
+        synchronized (documents) {
+            for (String id : documentIds) {
+                if (documents.containsKey(id)) {
+                    result.add(new DocumentProgress(id, DocumentProgress.DONE, null));
+                }
+            }
+        }
+        return Uni.createFrom().item(result);
+    }
+
+    private static <T> Uni<T> blocking(IoSupplier<T> work) {
+        return Uni.createFrom().item(() -> {
+            try {
+                return work.get();
+            } catch (IOException e) {
+                throw new CozeException(CozeErrorKind.RETRYABLE, CozeException.NO_ANSWER, 0,
+                        "dry-run could not write: " + e.getMessage(), null, false);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private record Stored(long datasetId, String name, Path file) {
+    }
+
+    @FunctionalInterface
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+}
