@@ -2,7 +2,7 @@ package io.cozecdc.changelog;
 
 import java.time.Instant;
 
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One captured row change.
@@ -15,7 +15,7 @@ import io.vertx.core.json.JsonObject;
  * @param capturedAt     when the trigger wrote the row
  * @param targetConfigId for SNAPSHOT rows, the only config they go to; null otherwise
  */
-public record Change(long logId, String table, String recordKey, Operation operation, JsonObject data,
+public record Change(long logId, String table, String recordKey, Operation operation, ObjectNode data,
         Instant capturedAt, Long targetConfigId) {
 
     /** Short form for logs: never the row's content. */

@@ -7,11 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 
+import io.cozecdc.common.Sql;
 import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** SQL for data_change_logs: claiming with leases, marking processed, pending statistics and cleanup. */
@@ -43,7 +44,8 @@ public class ChangeLogRepository {
             "UPDATE data_change_logs SET processed = 1, processed_at = ?, claim_expires_at = NULL WHERE claimed_by = ? AND id IN ";
     static final String RELEASE =
             "UPDATE data_change_logs SET claimed_by = NULL, claim_expires_at = NULL WHERE processed = 0 AND claimed_by = ? AND id IN ";
-    static final String PAYLOADS = "SELECT id, change_data FROM data_change_logs WHERE id IN ";
+    static final String FIND = "SELECT id, table_name, record_uuid, operation_type, change_data, created_at, target_config_id "
+            + "FROM data_change_logs WHERE id IN ";
 
     private final Pool pool;
 
@@ -67,7 +69,7 @@ public class ChangeLogRepository {
                     List<Long> ids = changes.stream().map(Change::logId).toList();
                     Tuple params = Tuple.of(owner, Timestamps.toDb(leaseUntil));
                     ids.forEach(params::addLong);
-                    return conn.preparedQuery(CLAIM_STAMP + inList(ids.size())).execute(params).replaceWith(changes);
+                    return conn.preparedQuery(CLAIM_STAMP + Sql.inList(ids.size())).execute(params).replaceWith(changes);
                 }));
     }
 
@@ -78,7 +80,7 @@ public class ChangeLogRepository {
         }
         Tuple params = Tuple.of(Timestamps.toDb(now), owner);
         ids.forEach(params::addLong);
-        return pool.preparedQuery(MARK_PROCESSED + inList(ids.size())).execute(params).map(r -> r.rowCount());
+        return pool.preparedQuery(MARK_PROCESSED + Sql.inList(ids.size())).execute(params).map(r -> r.rowCount());
     }
 
     /** Gives claimed rows back at once (shutdown, Coze down) so any replica can take them. */
@@ -88,19 +90,19 @@ public class ChangeLogRepository {
         }
         Tuple params = Tuple.of(owner);
         ids.forEach(params::addLong);
-        return pool.preparedQuery(RELEASE + inList(ids.size())).execute(params).map(r -> r.rowCount());
+        return pool.preparedQuery(RELEASE + Sql.inList(ids.size())).execute(params).map(r -> r.rowCount());
     }
 
-    /** change_data of the given rows (rows already cleaned up are absent). */
-    public Uni<java.util.Map<Long, JsonObject>> payloads(List<Long> ids) {
+    /** The given rows as changes (rows already cleaned up are absent). */
+    public Uni<java.util.Map<Long, Change>> find(List<Long> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(java.util.Map.of());
         }
         Tuple params = Tuple.tuple();
         ids.forEach(params::addLong);
-        return pool.preparedQuery(PAYLOADS + inList(ids.size())).execute(params).map(rows -> {
-            java.util.Map<Long, JsonObject> result = new java.util.HashMap<>();
-            rows.forEach(row -> result.put(row.getLong("id"), json(row.getValue("change_data"))));
+        return pool.preparedQuery(FIND + Sql.inList(ids.size())).execute(params).map(rows -> {
+            java.util.Map<Long, Change> result = new java.util.HashMap<>();
+            rows.forEach(row -> result.put(row.getLong("id"), toChange(row)));
             return result;
         });
     }
@@ -136,26 +138,14 @@ public class ChangeLogRepository {
     }
 
     /** change_data arrives as JSON (MySQL) or as text (MariaDB, where JSON is LONGTEXT). */
-    static JsonObject json(Object value) {
+    static ObjectNode json(Object value) {
         if (value == null) {
             return null;
         }
-        if (value instanceof JsonObject object) {
-            return object;
-        }
-        if (value instanceof io.vertx.core.buffer.Buffer buffer) {
-            return new JsonObject(buffer);
-        }
-        return new JsonObject(value.toString());
-    }
-
-    /** "(?, ?, …)" for an IN list of n values. */
-    static String inList(int n) {
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < n; i++) {
-            sb.append(i == 0 ? "?" : ", ?");
-        }
-        return sb.append(')').toString();
+        String text = value instanceof io.vertx.core.json.JsonObject o ? o.encode()
+                : value instanceof io.vertx.core.buffer.Buffer b ? b.toString(java.nio.charset.StandardCharsets.UTF_8)
+                : value.toString();
+        return ChangeData.parse(text);
     }
 
     /** Pending figures of one table as read. */

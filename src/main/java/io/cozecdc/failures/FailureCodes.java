@@ -1,0 +1,23 @@
+package io.cozecdc.failures;
+
+/** Error codes the service itself gives failures that did not come from a Coze answer. */
+public final class FailureCodes {
+
+    /** The call got no answer (I/O error or timeout). */
+    public static final int NO_ANSWER = -1;
+    /** The row could not be rendered (template error). */
+    public static final int RENDER_FAILED = -2;
+    /** The rendered row does not fit Coze's 15 MB request limit. */
+    public static final int TOO_LARGE = -3;
+    /** Coze failed to process the document (status 9). */
+    public static final int PROCESSING_FAILED = -4;
+    /** Coze did not finish processing the document in time. */
+    public static final int PROCESSING_TIMEOUT = -5;
+    /** The configuration is in ERROR; the change is held until it recovers. */
+    public static final int CONFIG_ERROR = -6;
+    /** The record's state changed while it was being committed; it is simply tried again. */
+    public static final int CONFLICT = -7;
+
+    private FailureCodes() {
+    }
+}

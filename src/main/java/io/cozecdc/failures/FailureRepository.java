@@ -1,0 +1,157 @@
+package io.cozecdc.failures;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.changelog.ChangeData;
+import io.cozecdc.common.Sql;
+import io.cozecdc.common.Timestamps;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** SQL for sync_failures: the retry queue and the dead letters. */
+@ApplicationScoped
+public class FailureRepository {
+
+    static final String COLUMNS = "id, config_id, log_id, table_name, record_key, operation, payload, error_code, "
+            + "error_message, logid, attempts, next_attempt_at, status, captured_at, created_at, updated_at";
+    static final String FIND_KEYS = "SELECT " + COLUMNS + " FROM sync_failures WHERE config_id = ? AND record_key IN ";
+    static final String UPSERT = """
+            INSERT INTO sync_failures (config_id, log_id, table_name, record_key, operation, payload, error_code,
+                                       error_message, logid, attempts, next_attempt_at, status, captured_at,
+                                       created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON DUPLICATE KEY UPDATE log_id = VALUES(log_id), table_name = VALUES(table_name), operation = VALUES(operation),
+                payload = VALUES(payload), error_code = VALUES(error_code), error_message = VALUES(error_message),
+                logid = VALUES(logid), attempts = VALUES(attempts), next_attempt_at = VALUES(next_attempt_at),
+                status = VALUES(status), captured_at = VALUES(captured_at), updated_at = VALUES(updated_at),
+                claimed_by = NULL, claim_expires_at = NULL""";
+    /** A newer change of the record went through: older failures of it are moot. */
+    static final String RESOLVE = "DELETE FROM sync_failures WHERE config_id = ? AND record_key = ? AND log_id <= ?";
+    static final String CLAIM_DUE = "SELECT " + COLUMNS + " FROM sync_failures "
+            + "WHERE status = 'RETRYING' AND next_attempt_at <= ? AND (claim_expires_at IS NULL OR claim_expires_at < ?) "
+            + "AND config_id IN (SELECT id FROM sync_configs WHERE enabled = 1 AND status = 'ACTIVE') "
+            + "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED";
+    static final String STAMP = "UPDATE sync_failures SET claimed_by = ?, claim_expires_at = ? WHERE id IN ";
+    static final String RELEASE = "UPDATE sync_failures SET claimed_by = NULL, claim_expires_at = NULL "
+            + "WHERE claimed_by = ? AND id IN ";
+    static final String DUE_NOW = "UPDATE sync_failures SET next_attempt_at = ? WHERE config_id = ? AND status = 'RETRYING'";
+    static final String DELETE_CONFIG = "DELETE FROM sync_failures WHERE config_id = ?";
+
+    private final Pool pool;
+
+    public FailureRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The pool, for single statements outside a transaction. */
+    public Pool pool() {
+        return pool;
+    }
+
+    /** Open failures of these records. */
+    public Uni<Map<String, FailureRecord>> find(SqlClient client, long configId, List<String> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Tuple params = Tuple.of(configId);
+        keys.forEach(params::addString);
+        return client.preparedQuery(FIND_KEYS + Sql.inList(keys.size())).execute(params).map(rows -> {
+            Map<String, FailureRecord> byKey = new HashMap<>();
+            rows.forEach(r -> {
+                FailureRecord f = from(r);
+                byKey.put(f.recordKey(), f);
+            });
+            return byKey;
+        });
+    }
+
+    /** Inserts or replaces the open failure of each record. */
+    public Uni<Void> upsert(SqlClient client, List<FailureRecord> failures) {
+        if (failures.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> batch = failures.stream().map(f -> Tuple.tuple().addLong(f.configId()).addLong(f.logId())
+                .addString(f.tableName()).addString(f.recordKey()).addString(f.operation())
+                .addString(ChangeData.write(f.payload())).addInteger(f.errorCode()).addString(truncate(f.errorMessage()))
+                .addString(f.logid()).addInteger(f.attempts()).addLocalDateTime(Timestamps.toDb(f.nextAttemptAt()))
+                .addString(f.status().name()).addLocalDateTime(Timestamps.toDb(f.capturedAt()))
+                .addLocalDateTime(Timestamps.toDb(f.createdAt())).addLocalDateTime(Timestamps.toDb(f.updatedAt())))
+                .toList();
+        return client.preparedQuery(UPSERT).executeBatch(batch).replaceWithVoid();
+    }
+
+    /** Drops failures of these records up to the given change (key → log id). */
+    public Uni<Void> resolve(SqlClient client, long configId, Map<String, Long> upToLogId) {
+        if (upToLogId.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> batch = new ArrayList<>();
+        upToLogId.forEach((key, logId) -> batch.add(Tuple.of(configId, key, logId)));
+        return client.preparedQuery(RESOLVE).executeBatch(batch).replaceWithVoid();
+    }
+
+    /** Claims due retries of ACTIVE configs for {@code owner} until {@code leaseUntil}. */
+    public Uni<List<FailureRecord>> claimDue(String owner, Instant now, int limit, Instant leaseUntil) {
+        return Sql.transaction(pool, conn -> conn.preparedQuery(CLAIM_DUE)
+                .execute(Tuple.of(Timestamps.toDb(now), Timestamps.toDb(now), limit))
+                .map(FailureRepository::all)
+                .call(failures -> {
+                    if (failures.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Tuple params = Tuple.of(owner, Timestamps.toDb(leaseUntil));
+                    failures.forEach(f -> params.addLong(f.id()));
+                    return conn.preparedQuery(STAMP + Sql.inList(failures.size())).execute(params).replaceWithVoid();
+                }));
+    }
+
+    /** Gives claimed failures back (the ones a retry did not replace or resolve). */
+    public Uni<Void> release(String owner, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Tuple params = Tuple.of(owner);
+        ids.forEach(params::addLong);
+        return pool.preparedQuery(RELEASE + Sql.inList(ids.size())).execute(params).replaceWithVoid();
+    }
+
+    /** Makes every retrying failure of a config due now (after it recovered from ERROR). */
+    public Uni<Integer> makeDueNow(long configId, Instant now) {
+        return pool.preparedQuery(DUE_NOW).execute(Tuple.of(Timestamps.toDb(now), configId)).map(RowSet::rowCount);
+    }
+
+    public Uni<Integer> deleteConfig(SqlClient client, long configId) {
+        return client.preparedQuery(DELETE_CONFIG).execute(Tuple.of(configId)).map(RowSet::rowCount);
+    }
+
+    static FailureRecord from(Row row) {
+        Object payload = row.getValue("payload");
+        return new FailureRecord(row.getLong("id"), row.getLong("config_id"), row.getLong("log_id"),
+                row.getString("table_name"), row.getString("record_key"), row.getString("operation"),
+                payload == null ? null : ChangeData.parse(payload.toString()), row.getInteger("error_code"),
+                row.getString("error_message"), row.getString("logid"), row.getInteger("attempts"),
+                Timestamps.fromDb(row.getLocalDateTime("next_attempt_at")), FailureStatus.valueOf(row.getString("status")),
+                Timestamps.fromDb(row.getLocalDateTime("captured_at")), Timestamps.fromDb(row.getLocalDateTime("created_at")),
+                Timestamps.fromDb(row.getLocalDateTime("updated_at")));
+    }
+
+    static List<FailureRecord> all(RowSet<Row> rows) {
+        List<FailureRecord> failures = new ArrayList<>();
+        rows.forEach(r -> failures.add(from(r)));
+        return failures;
+    }
+
+    private static String truncate(String message) {
+        return message == null || message.length() <= 2000 ? message : message.substring(0, 1997) + "…";
+    }
+}

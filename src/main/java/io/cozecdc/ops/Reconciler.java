@@ -1,0 +1,129 @@
+package io.cozecdc.ops;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.common.JobLeaseRepository;
+import io.cozecdc.common.Sql;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.coze.CozeApi;
+import io.cozecdc.coze.CozeApi.ListedDocument;
+import io.cozecdc.sync.DocumentJanitor;
+import io.cozecdc.sync.DocumentNames;
+import io.cozecdc.sync.InstanceId;
+import io.cozecdc.sync.LedgerRepository;
+import io.cozecdc.sync.SyncControl;
+import io.cozecdc.sync.SyncSettings;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Lists each managed dataset and deletes the documents the service created that nothing points to
+ * any more: left by a crash between a create and its commit, or by a create whose answer was lost
+ * (a timeout after Coze applied it). Only documents named with our scheme, for a configuration that
+ * exists and uses the dataset, and older than the grace period, are touched; one replica at a time.
+ */
+@ApplicationScoped
+public class Reconciler {
+
+    static final String JOB = "reconcile";
+
+    private final CozeApi coze;
+    private final SyncConfigRepository configs;
+    private final LedgerRepository ledger;
+    private final DocumentJanitor janitor;
+    private final JobLeaseRepository leases;
+    private final InstanceId instance;
+    private final SyncControl control;
+    private final SyncSettings settings;
+    private final Clock clock;
+
+    public Reconciler(CozeApi coze, SyncConfigRepository configs, LedgerRepository ledger, DocumentJanitor janitor,
+            JobLeaseRepository leases, InstanceId instance, SyncControl control, SyncSettings settings, Clock clock) {
+        this.coze = coze;
+        this.configs = configs;
+        this.ledger = ledger;
+        this.janitor = janitor;
+        this.leases = leases;
+        this.instance = instance;
+        this.control = control;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${cdc.reconcile.interval:10m}", delayed = "1m", identity = "cdc-reconcile",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        if (!settings.reconcile().enabled() || !control.isRunning()) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant now = clock.instant();
+        return control.track(leases.tryAcquire(JOB, instance.id(), now, now.plus(settings.reconcile().interval()))
+                .chain(mine -> mine ? reconcile().replaceWithVoid() : Uni.createFrom().voidItem())
+                .onFailure().invoke(e -> Log.warnf("Reconciliation failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull());
+    }
+
+    /** Reconciles every dataset a configuration uses; returns how many orphans were deleted. */
+    public Uni<Integer> reconcile() {
+        return configs.findAll().chain(all -> {
+            Map<Long, Set<Long>> configsByDataset = all.stream().collect(Collectors.groupingBy(SyncConfig::datasetId,
+                    Collectors.mapping(SyncConfig::id, Collectors.toSet())));
+            return Multi.createFrom().iterable(configsByDataset.entrySet())
+                    .onItem().transformToUniAndConcatenate(e -> reconcile(e.getKey(), e.getValue()))
+                    .collect().in(() -> new int[1], (sum, n) -> sum[0] += n)
+                    .map(sum -> sum[0]);
+        });
+    }
+
+    private Uni<Integer> reconcile(long datasetId, Set<Long> configIds) {
+        Instant cutoff = clock.instant().minus(settings.reconcile().grace());
+        return listAll(datasetId)
+                .map(docs -> docs.stream().filter(d -> isOurs(d, configIds, cutoff)).map(ListedDocument::documentId).toList())
+                .chain(candidates -> Multi.createFrom().iterable(Sql.chunks(candidates, CozeApi.MAX_IDS_PER_CALL))
+                        .onItem().transformToUniAndConcatenate(chunk -> ledger.known(chunk)
+                                .map(known -> chunk.stream().filter(id -> !known.contains(id)).toList()))
+                        .collect().in(ArrayList<String>::new, List::addAll))
+                .call(orphans -> janitor.deleteNow(orphans))
+                .invoke(orphans -> {
+                    if (!orphans.isEmpty()) {
+                        Log.infof("Reconciliation deleted %d orphaned documents from dataset %d", orphans.size(), datasetId);
+                    }
+                })
+                .map(List::size)
+                .onFailure().invoke(e -> Log.warnf("Could not reconcile dataset %d: %s", datasetId, e.getMessage()))
+                .onFailure().recoverWithItem(0);
+    }
+
+    private static boolean isOurs(ListedDocument doc, Set<Long> configIds, Instant cutoff) {
+        return DocumentNames.parse(doc.name())
+                .filter(n -> configIds.contains(n.configId()) && n.createdAt().isBefore(cutoff))
+                .isPresent();
+    }
+
+    /** Every document of a dataset, page by page. */
+    private Uni<List<ListedDocument>> listAll(long datasetId) {
+        List<ListedDocument> all = new ArrayList<>();
+        return Multi.createBy().repeating()
+                .uni(() -> new int[] {0}, page -> {
+                    page[0]++;
+                    return coze.list(datasetId, page[0], CozeApi.LIST_PAGE_SIZE);
+                })
+                .whilst(p -> {
+                    all.addAll(p.documents());
+                    return p.documents().size() == CozeApi.LIST_PAGE_SIZE && all.size() < p.total();
+                })
+                .collect().last()
+                .map(last -> all);
+    }
+}

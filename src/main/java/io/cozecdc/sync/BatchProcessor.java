@@ -1,0 +1,111 @@
+package io.cozecdc.sync;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.changelog.Change;
+import io.cozecdc.changelog.ChangeLogRepository;
+import io.cozecdc.configs.SyncConfig;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One batch: claim pending changes, route them to the configurations that watch their tables, sync
+ * each configuration, and mark the rows processed. If a configuration's sync fails unexpectedly
+ * (say the database went away), the whole batch is released instead: it is safe to run again, since
+ * the version guard and content hashes make a repeat a no-op.
+ */
+@ApplicationScoped
+public class BatchProcessor {
+
+    private final ChangeLogRepository changeLog;
+    private final ConfigRegistry registry;
+    private final ConfigSync configSync;
+    private final SyncSettings settings;
+    private final InstanceId instance;
+    private final SyncMetrics metrics;
+    private final Messages messages;
+    private final Clock clock;
+
+    public BatchProcessor(ChangeLogRepository changeLog, ConfigRegistry registry, ConfigSync configSync, SyncSettings settings,
+            InstanceId instance, SyncMetrics metrics, Messages messages, Clock clock) {
+        this.changeLog = changeLog;
+        this.registry = registry;
+        this.configSync = configSync;
+        this.settings = settings;
+        this.instance = instance;
+        this.metrics = metrics;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    /** Processes one batch; returns how many rows were claimed (a full batch means: go again at once). */
+    public Uni<Integer> processBatch() {
+        String owner = instance.nextClaim("b");
+        Instant now = clock.instant();
+        return changeLog.claim(owner, settings.poll().batchSize(), now, now.plus(settings.poll().lease()))
+                .chain(changes -> changes.isEmpty() ? Uni.createFrom().item(0) : process(owner, changes));
+    }
+
+    private Uni<Integer> process(String owner, List<Change> changes) {
+        String batch = owner.substring(owner.lastIndexOf('#') + 1);
+        metrics.batch(changes.size());
+        Log.info(messages.found(batch, changes.size()));
+        Router.Routing routing = Router.route(changes, registry::forTable, id -> registry.byId(id).orElse(null));
+        logTables(batch, changes);
+        countUnrouted(routing.unrouted());
+        List<Long> ids = changes.stream().map(Change::logId).toList();
+        return Multi.createFrom().iterable(routing.batches())
+                .onItem().transformToUni(b -> syncOne(batch, b.config(), b.changes()))
+                .merge(Math.max(1, settings.poll().configConcurrency()))
+                .collect().asList()
+                .chain(results -> results.contains(Boolean.FALSE)
+                        ? changeLog.release(owner, ids).invoke(n -> Log.warnf("[batch %s] released %d changes to retry later", batch, n))
+                        : changeLog.markProcessed(owner, ids, clock.instant())
+                                .invoke(n -> warnIfLost(batch, n, ids.size())))
+                .replaceWith(changes.size());
+    }
+
+    /** Syncs one config; false when it failed unexpectedly. */
+    private Uni<Boolean> syncOne(String batch, SyncConfig config, List<Change> changes) {
+        return configSync.sync(config, changes)
+                .invoke(statuses -> report(batch, config, statuses))
+                .replaceWith(Boolean.TRUE)
+                .onFailure().recoverWithItem(e -> {
+                    Log.errorf(e, "[batch %s] Sync of config '%s' failed: %s", batch, config.name(), e.getMessage());
+                    return Boolean.FALSE;
+                });
+    }
+
+    private void report(String batch, SyncConfig config, Map<Change, CommitStatus> statuses) {
+        long ok = statuses.values().stream().filter(s -> s != CommitStatus.RETRYING && s != CommitStatus.DEAD
+                && s != CommitStatus.HELD).count();
+        Log.info(messages.configDone(batch, config.name(), (int) ok, statuses.size()));
+        statuses.entrySet().stream()
+                .collect(Collectors.groupingBy(e -> e.getValue(), Collectors.counting()))
+                .forEach((status, n) -> metrics.processed(config.tableName(), config.name(), status, n.intValue()));
+    }
+
+    private void logTables(String batch, List<Change> changes) {
+        changes.stream().collect(Collectors.groupingBy(Change::table, java.util.TreeMap::new, Collectors.counting()))
+                .forEach((table, n) -> Log.info(messages.table(batch, table, n.intValue(), registry.forTable(table).size())));
+    }
+
+    private void countUnrouted(List<Change> unrouted) {
+        unrouted.stream().collect(Collectors.groupingBy(Change::table, Collectors.counting()))
+                .forEach((table, n) -> metrics.processed(table, "", CommitStatus.UNROUTED, n.intValue()));
+    }
+
+    private static void warnIfLost(String batch, int marked, int claimed) {
+        if (marked < claimed) {
+            Log.warnf("[batch %s] %d of %d changes were re-claimed by another replica after this one's lease "
+                    + "expired (raise cdc.poll.lease if batches take that long)", batch, claimed - marked, claimed);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.cozecdc.sync;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.configs.ConfigStatus;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.coze.CozeApi;
+import io.cozecdc.coze.CozeException;
+import io.cozecdc.failures.FailureRepository;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Configuration-level failures: when Coze refuses a configuration itself (auth 4100/4101, dataset
+ * 4200) it goes to ERROR with the reason, and its changes are held instead of burning through their
+ * attempts. A probe asks Coze again every {@code cdc.configs.probe-interval}; when it answers, the
+ * configuration is ACTIVE again and its held changes are due at once.
+ */
+@ApplicationScoped
+public class ConfigErrors {
+
+    private final SyncConfigRepository configs;
+    private final ConfigRegistry registry;
+    private final FailureRepository failures;
+    private final CozeApi coze;
+    private final SyncControl control;
+    private final Clock clock;
+
+    public ConfigErrors(SyncConfigRepository configs, ConfigRegistry registry, FailureRepository failures, CozeApi coze,
+            SyncControl control, Clock clock) {
+        this.configs = configs;
+        this.registry = registry;
+        this.failures = failures;
+        this.coze = coze;
+        this.control = control;
+        this.clock = clock;
+    }
+
+    /** Puts a configuration in ERROR because of Coze's answer. */
+    public Uni<Void> markError(SyncConfig config, CozeException error) {
+        String reason = "Coze refused the configuration: " + error.describe();
+        Log.errorf("Sync configuration '%s' (table %s, dataset %d) is now in ERROR: %s. Its changes are held "
+                + "until Coze accepts it again.", config.name(), config.tableName(), config.datasetId(), reason);
+        return configs.setStatus(config.id(), ConfigStatus.ERROR, reason, clock.instant()).chain(registry::refresh);
+    }
+
+    @Scheduled(every = "${cdc.configs.probe-interval:30s}", identity = "cdc-config-probe",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> probe() {
+        if (!control.isRunning()) {
+            return Uni.createFrom().voidItem();
+        }
+        return control.track(Multi.createFrom().iterable(registry.all())
+                .filter(c -> c.status() == ConfigStatus.ERROR)
+                .onItem().transformToUniAndConcatenate(this::probe)
+                .collect().last().replaceWithVoid());
+    }
+
+    /** Asks Coze for one document of the config's dataset; on an answer, the config is ACTIVE again. */
+    public Uni<Void> probe(SyncConfig config) {
+        return coze.list(config.datasetId(), 1, 1)
+                .chain(ok -> recover(config))
+                .onFailure().invoke(e -> Log.debugf("Config %s still refused by Coze: %s", config.name(), e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> recover(SyncConfig config) {
+        return configs.clearError(config.id(), clock.instant()).chain(cleared -> {
+            if (!cleared) {
+                return Uni.createFrom().voidItem();
+            }
+            return failures.makeDueNow(config.id(), clock.instant())
+                    .invoke(n -> Log.infof("Sync configuration '%s' is ACTIVE again; %d held changes will be retried now",
+                            config.name(), n))
+                    .chain(registry::refresh);
+        });
+    }
+}

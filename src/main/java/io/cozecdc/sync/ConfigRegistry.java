@@ -1,0 +1,73 @@
+package io.cozecdc.sync;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The enabled sync configurations, held in memory for routing. Refreshed after every local change
+ * and whenever sync_configs changed (checked every {@code cdc.configs.refresh-interval}), so edits
+ * made through another replica arrive within seconds.
+ */
+@ApplicationScoped
+public class ConfigRegistry {
+
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), null);
+    private final SyncConfigRepository repository;
+
+    public ConfigRegistry(SyncConfigRepository repository) {
+        this.repository = repository;
+    }
+
+    /** Enabled configs (ACTIVE or ERROR) of a table. */
+    public List<SyncConfig> forTable(String table) {
+        return snapshot.byTable().getOrDefault(table, List.of());
+    }
+
+    /** An enabled config by id. */
+    public Optional<SyncConfig> byId(long id) {
+        return Optional.ofNullable(snapshot.byId().get(id));
+    }
+
+    /** Every enabled config. */
+    public List<SyncConfig> all() {
+        return List.copyOf(snapshot.byId().values());
+    }
+
+    /** Re-reads sync_configs now. */
+    public Uni<Void> refresh() {
+        return repository.fingerprint().chain(this::load);
+    }
+
+    /** Reads again only when sync_configs changed since the last read. */
+    @Scheduled(every = "${cdc.configs.refresh-interval:2s}", identity = "cdc-config-refresh",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refreshIfChanged() {
+        return repository.fingerprint()
+                .chain(fp -> fp.equals(snapshot.fingerprint()) ? Uni.createFrom().voidItem() : load(fp))
+                .onFailure().invoke(e -> Log.warnf("Could not refresh sync configurations: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> load(String fingerprint) {
+        return repository.findEnabled().invoke(configs -> {
+            Map<Long, SyncConfig> byId = configs.stream()
+                    .collect(Collectors.toMap(SyncConfig::id, Function.identity(), (a, b) -> a, java.util.LinkedHashMap::new));
+            Map<String, List<SyncConfig>> byTable = configs.stream().collect(Collectors.groupingBy(SyncConfig::tableName));
+            snapshot = new Snapshot(byId, byTable, fingerprint);
+        }).replaceWithVoid();
+    }
+
+    private record Snapshot(Map<Long, SyncConfig> byId, Map<String, List<SyncConfig>> byTable, String fingerprint) {
+    }
+}

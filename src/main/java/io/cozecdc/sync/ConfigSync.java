@@ -1,0 +1,252 @@
+package io.cozecdc.sync;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.changelog.Change;
+import io.cozecdc.configs.ConfigStatus;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.coze.CozeApi;
+import io.cozecdc.coze.CozeApi.NewDocument;
+import io.cozecdc.coze.CozeClient;
+import io.cozecdc.coze.CozeConfig;
+import io.cozecdc.coze.CozeErrorKind;
+import io.cozecdc.coze.CozeException;
+import io.cozecdc.failures.FailureCodes;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Delivers one config's changes (one per record, already coalesced) to its Coze dataset: decides per
+ * record (stale, unchanged, delete, create), renders, creates documents in calls of at most 10 under
+ * the body cap, isolates a record Coze rejects, commits the outcome, and deletes what is no longer
+ * wanted.
+ */
+@ApplicationScoped
+public class ConfigSync {
+
+    private final Pool pool;
+    private final SyncedDocumentRepository synced;
+    private final RowRenderer renderer;
+    private final CozeApi coze;
+    private final CozeConfig cozeConfig;
+    private final SyncCommitter committer;
+    private final DocumentJanitor janitor;
+    private final ConfigErrors configErrors;
+    private final SyncMetrics metrics;
+    private final Clock clock;
+    private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
+
+    public ConfigSync(Pool pool, SyncedDocumentRepository synced, RowRenderer renderer, CozeApi coze, CozeConfig cozeConfig,
+            SyncCommitter committer, DocumentJanitor janitor, ConfigErrors configErrors, SyncMetrics metrics, Clock clock) {
+        this.pool = pool;
+        this.synced = synced;
+        this.renderer = renderer;
+        this.coze = coze;
+        this.cozeConfig = cozeConfig;
+        this.committer = committer;
+        this.janitor = janitor;
+        this.configErrors = configErrors;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Syncs the changes and returns how each ended. */
+    public Uni<Map<Change, CommitStatus>> sync(SyncConfig config, List<Change> changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        if (config.status() == ConfigStatus.ERROR) {
+            List<Outcome> held = changes.stream().map(c -> (Outcome) held(c, config.statusReason())).toList();
+            return committer.commit(config, held).map(CommitResult::statuses);
+        }
+        List<String> keys = changes.stream().map(Change::recordKey).toList();
+        return synced.find(pool, config.id(), keys).chain(states -> {
+            Map<Change, CommitStatus> stale = new LinkedHashMap<>();
+            List<Outcome> ready = new ArrayList<>();
+            List<Pending> toCreate = new ArrayList<>();
+            for (Change change : changes) {
+                DocState state = states.getOrDefault(change.recordKey(), DocState.absent(config.id(), change.recordKey()));
+                plan(config, change, state, stale, ready, toCreate);
+            }
+            return create(config, toCreate)
+                    .map(created -> {
+                        List<Outcome> all = new ArrayList<>(ready);
+                        all.addAll(created);
+                        return all;
+                    })
+                    .chain(outcomes -> committer.commit(config, outcomes))
+                    .call(result -> janitor.deleteNow(result.obsoleteDocuments()))
+                    .map(result -> {
+                        observe(config, result.statuses());
+                        Map<Change, CommitStatus> statuses = new LinkedHashMap<>(stale);
+                        statuses.putAll(result.statuses());
+                        return statuses;
+                    });
+        });
+    }
+
+    private void plan(SyncConfig config, Change change, DocState state, Map<Change, CommitStatus> stale,
+            List<Outcome> ready, List<Pending> toCreate) {
+        if (change.operation().isDelete()) {
+            if (Decision.of(state, change, null) == Decision.STALE) {
+                stale.put(change, CommitStatus.STALE);
+            } else {
+                ready.add(new Outcome.Deleted(change));
+            }
+            return;
+        }
+        if (change.data() == null) {
+            ready.add(new Outcome.Failed(change, FailureCodes.RENDER_FAILED,
+                    "the change carries no row data (it was cleaned from the change log); run a resync", null, true, false));
+            return;
+        }
+        RenderedDocument doc;
+        try {
+            doc = renderer.render(config, change);
+        } catch (RenderException e) {
+            ready.add(new Outcome.Failed(change, FailureCodes.RENDER_FAILED, e.getMessage(), null, true, false));
+            return;
+        }
+        reportMissing(config, doc);
+        switch (Decision.of(state, change, doc.hash())) {
+            case STALE -> stale.put(change, CommitStatus.STALE);
+            case UNCHANGED -> ready.add(new Outcome.Unchanged(change, doc));
+            default -> {
+                String name = DocumentNames.name(config.id(), change.logId(), clock.instant(), change.table(), change.recordKey());
+                NewDocument newDoc = new NewDocument(name, doc.text());
+                long size = CozeClient.estimateBodyBytes(List.of(newDoc));
+                if (size > cozeConfig.maxBodyBytes()) {
+                    ready.add(new Outcome.Failed(change, FailureCodes.TOO_LARGE, "the rendered row needs a request of about "
+                            + size + " bytes, over Coze's limit of " + cozeConfig.maxBodyBytes()
+                            + " bytes; it is not truncated: narrow the config's fields or template", null, true, false));
+                    return;
+                }
+                if (doc.estimatedTokens() > cozeConfig.chunking().maxTokens()) {
+                    metrics.oversized(config.name());
+                }
+                toCreate.add(new Pending(change, doc, newDoc));
+            }
+        }
+    }
+
+    /** Creates documents in calls of at most 10 and under the body cap, calls running side by side. */
+    private Uni<List<Outcome>> create(SyncConfig config, List<Pending> pending) {
+        if (pending.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        AtomicBoolean refused = new AtomicBoolean();
+        return Multi.createFrom().iterable(calls(pending))
+                .onItem().transformToUni(call -> createCall(config, call, refused))
+                .merge(Math.max(1, cozeConfig.maxConcurrency()))
+                .collect().in(ArrayList<Outcome>::new, List::addAll)
+                .map(list -> (List<Outcome>) list);
+    }
+
+    private List<List<Pending>> calls(List<Pending> pending) {
+        List<List<Pending>> calls = new ArrayList<>();
+        List<Pending> current = new ArrayList<>();
+        long bytes = 0;
+        for (Pending p : pending) {
+            long size = CozeClient.estimateBodyBytes(List.of(p.newDocument()));
+            if (!current.isEmpty() && (current.size() == CozeApi.MAX_DOCUMENTS_PER_CREATE || bytes + size > cozeConfig.maxBodyBytes())) {
+                calls.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(p);
+            bytes += size;
+        }
+        calls.add(current);
+        return calls;
+    }
+
+    private Uni<List<Outcome>> createCall(SyncConfig config, List<Pending> call, AtomicBoolean refused) {
+        if (refused.get()) {
+            return Uni.createFrom().item(call.stream().map(p -> (Outcome) held(p.change(), "configuration refused by Coze")).toList());
+        }
+        return coze.create(config.datasetId(), call.stream().map(Pending::newDocument).toList())
+                .map(created -> matched(call, created))
+                .onFailure(CozeException.class).recoverWithUni(e -> failedCall(config, call, (CozeException) e, refused));
+    }
+
+    private Uni<List<Outcome>> failedCall(SyncConfig config, List<Pending> call, CozeException e, AtomicBoolean refused) {
+        if (e.kind() == CozeErrorKind.CONFIGURATION) {
+            Uni<Void> mark = refused.compareAndSet(false, true) ? configErrors.markError(config, e) : Uni.createFrom().voidItem();
+            return mark.onFailure().recoverWithNull().map(v -> call.stream()
+                    .map(p -> (Outcome) new Outcome.Failed(p.change(), e.code(), e.getMessage(), e.logid(), false, true))
+                    .toList());
+        }
+        if (e.kind() == CozeErrorKind.PERMANENT && call.size() > 1) {
+            // one bad record fails the whole call: try each alone so only it becomes a dead letter
+            Log.debugf("Coze rejected a create of %d documents (%s); retrying them one by one", call.size(), e.describe());
+            return Multi.createFrom().iterable(call)
+                    .onItem().transformToUniAndConcatenate(p -> createCall(config, List.of(p), refused))
+                    .collect().in(ArrayList<Outcome>::new, List::addAll)
+                    .map(list -> (List<Outcome>) list);
+        }
+        boolean permanent = e.kind() == CozeErrorKind.PERMANENT;
+        if (permanent) {
+            Log.warnf("Coze rejected %s for config '%s': %s", call.get(0).change().describe(), config.name(), e.describe());
+        }
+        return Uni.createFrom().item(call.stream()
+                .map(p -> (Outcome) new Outcome.Failed(p.change(), e.code(), e.getMessage(), e.logid(), permanent, false))
+                .toList());
+    }
+
+    /** Pairs Coze's answer with the request by name (by position when names do not come back). */
+    private static List<Outcome> matched(List<Pending> call, List<CozeApi.CreatedDocument> created) {
+        Map<String, String> idByName = new HashMap<>();
+        created.forEach(c -> idByName.put(c.name(), c.documentId()));
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < call.size(); i++) {
+            Pending p = call.get(i);
+            String id = idByName.get(p.newDocument().name());
+            if (id == null && created.size() == call.size()) {
+                id = created.get(i).documentId();
+            }
+            outcomes.add(id == null || id.isBlank()
+                    ? new Outcome.Failed(p.change(), null, "Coze accepted the call but returned no document id", null, false, false)
+                    : new Outcome.Created(p.change(), p.document(), id));
+        }
+        return outcomes;
+    }
+
+    private static Outcome.Failed held(Change change, String reason) {
+        return new Outcome.Failed(change, FailureCodes.CONFIG_ERROR, "held: " + reason, null, false, true);
+    }
+
+    private void reportMissing(SyncConfig config, RenderedDocument doc) {
+        for (String field : doc.missingFields()) {
+            if (reportedMissing.add(config.id() + "/" + field)) {
+                Log.warnf("Sync configuration '%s' lists field '%s', which table %s no longer has; it is left out "
+                        + "of the documents. Update the configuration's fields.", config.name(), field, config.tableName());
+            }
+        }
+    }
+
+    private void observe(SyncConfig config, Map<Change, CommitStatus> statuses) {
+        Instant now = clock.instant();
+        statuses.forEach((change, status) -> {
+            if (status == CommitStatus.SYNCED || status == CommitStatus.UNCHANGED || status == CommitStatus.DELETED) {
+                metrics.lag(change.capturedAt(), now);
+            }
+        });
+    }
+
+    /** A change waiting for its document to be created. */
+    private record Pending(Change change, RenderedDocument document, NewDocument newDocument) {
+    }
+}

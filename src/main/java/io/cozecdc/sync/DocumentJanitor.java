@@ -1,0 +1,92 @@
+package io.cozecdc.sync;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.common.Sql;
+import io.cozecdc.coze.CozeApi;
+import io.cozecdc.coze.CozeException;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Deletes documents the service no longer wants (replaced, deleted rows, lost races, failed
+ * processing): at once after the commit that made them obsolete, and again on a schedule for any
+ * deletion that failed, with backoff. A document Coze reports not found counts as deleted.
+ */
+@ApplicationScoped
+public class DocumentJanitor {
+
+    static final int SWEEP_LIMIT = 500;
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+
+    private final CozeApi coze;
+    private final LedgerRepository ledger;
+    private final SyncControl control;
+    private final Clock clock;
+
+    public DocumentJanitor(CozeApi coze, LedgerRepository ledger, SyncControl control, Clock clock) {
+        this.coze = coze;
+        this.ledger = ledger;
+        this.control = control;
+        this.clock = clock;
+    }
+
+    /** Deletes these documents now; failures are left to the scheduled sweep. Never fails. */
+    public Uni<Void> deleteNow(List<String> documentIds) {
+        if (documentIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(Sql.chunks(documentIds.stream().distinct().toList(), CozeApi.MAX_IDS_PER_CALL))
+                .onItem().transformToUniAndConcatenate(chunk -> delete(chunk, 0))
+                .collect().last().replaceWithVoid();
+    }
+
+    @Scheduled(every = "${cdc.janitor.interval:2s}", identity = "cdc-janitor",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        if (!control.isRunning()) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant now = clock.instant();
+        return control.track(ledger.claim(DocumentState.OBSOLETE, now, SWEEP_LIMIT, now.plus(Duration.ofMinutes(1)))
+                .chain(docs -> Multi.createFrom().iterable(Sql.chunks(docs, CozeApi.MAX_IDS_PER_CALL))
+                        .onItem().transformToUniAndConcatenate(chunk -> delete(LedgerRepository.ids(chunk),
+                                chunk.stream().mapToInt(LedgerDocument::deleteAttempts).max().orElse(0)))
+                        .collect().last().replaceWithVoid())
+                .onFailure().invoke(e -> Log.warnf("Document cleanup failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull());
+    }
+
+    /** One delete call; on "not found" with several ids, each is tried alone so the others still go. */
+    private Uni<Void> delete(List<String> ids, int previousAttempts) {
+        return coze.delete(ids)
+                .chain(() -> ledger.remove(ids))
+                .onFailure(CozeException.class).recoverWithUni(e -> {
+                    CozeException ce = (CozeException) e;
+                    if (ce.code() == 4200 && ids.size() == 1) {
+                        return ledger.remove(ids);
+                    }
+                    if (!ce.isRetryable() && ids.size() > 1) {
+                        return Multi.createFrom().iterable(ids)
+                                .onItem().transformToUniAndConcatenate(id -> delete(List.of(id), previousAttempts))
+                                .collect().last().replaceWithVoid();
+                    }
+                    Log.warnf("Could not delete %d Coze documents (will retry): %s", ids.size(), ce.describe());
+                    return ledger.deleteFailed(ids, ce.describe(), clock.instant().plus(backoff(previousAttempts + 1)));
+                })
+                .onFailure().invoke(e -> Log.warnf("Could not record document deletion: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    static Duration backoff(int attempts) {
+        long seconds = (long) Math.min(MAX_BACKOFF.toSeconds(), Math.pow(2, Math.min(attempts, 20)));
+        return Duration.ofSeconds(seconds);
+    }
+}

@@ -1,0 +1,173 @@
+package io.cozecdc.sync;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.common.Sql;
+import io.cozecdc.common.Timestamps;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** SQL for coze_documents: every document the service created and has not yet seen deleted. */
+@ApplicationScoped
+public class LedgerRepository {
+
+    static final String COLUMNS = "document_id, config_id, dataset_id, record_key, log_id, content_hash, state, "
+            + "state_reason, captured_at, created_at, next_check_at, delete_attempts";
+    static final String INSERT = "INSERT INTO coze_documents (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String OBSOLETE = "UPDATE coze_documents SET state = 'OBSOLETE', state_reason = ?, next_check_at = ? "
+            + "WHERE state <> 'OBSOLETE' AND document_id IN ";
+    static final String SET_STATE = "UPDATE coze_documents SET state = ?, state_reason = ? WHERE document_id = ?";
+    /** Due work of one state, oldest first, skipping rows another replica is taking right now. */
+    static final String CLAIM = "SELECT " + COLUMNS + " FROM coze_documents WHERE state = ? AND next_check_at <= ? "
+            + "ORDER BY next_check_at LIMIT ? FOR UPDATE SKIP LOCKED";
+    static final String POSTPONE = "UPDATE coze_documents SET next_check_at = ? WHERE document_id IN ";
+    static final String DELETE_FAILED = "UPDATE coze_documents SET delete_attempts = delete_attempts + 1, next_check_at = ?, "
+            + "state_reason = ? WHERE document_id IN ";
+    static final String REMOVE = "DELETE FROM coze_documents WHERE document_id IN ";
+    static final String KNOWN = "SELECT document_id FROM coze_documents WHERE document_id IN ";
+    static final String FIND = "SELECT " + COLUMNS + " FROM coze_documents WHERE document_id = ?";
+    static final String OF_CONFIG = "SELECT document_id FROM coze_documents WHERE config_id = ? AND state <> 'OBSOLETE'";
+    static final String COUNTS = "SELECT config_id, state, COUNT(*) AS n FROM coze_documents GROUP BY config_id, state";
+
+    private final Pool pool;
+
+    public LedgerRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The pool, for single statements outside a transaction. */
+    public Pool pool() {
+        return pool;
+    }
+
+    public Uni<Void> insert(SqlClient client, List<LedgerDocument> docs) {
+        if (docs.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> batch = docs.stream().map(d -> Tuple.tuple().addString(d.documentId()).addLong(d.configId())
+                .addLong(d.datasetId()).addString(d.recordKey()).addLong(d.logId()).addString(d.contentHash())
+                .addString(d.state().name()).addString(d.stateReason()).addLocalDateTime(Timestamps.toDb(d.capturedAt()))
+                .addLocalDateTime(Timestamps.toDb(d.createdAt())).addLocalDateTime(Timestamps.toDb(d.nextCheckAt()))
+                .addInteger(d.deleteAttempts())).toList();
+        return client.preparedQuery(INSERT).executeBatch(batch).replaceWithVoid();
+    }
+
+    /** Marks documents for deletion from Coze, due now. */
+    public Uni<Void> markObsolete(SqlClient client, List<String> documentIds, String reason, Instant now) {
+        if (documentIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Tuple params = Tuple.of(reason, Timestamps.toDb(now));
+        documentIds.forEach(params::addString);
+        return client.preparedQuery(OBSOLETE + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
+    }
+
+    public Uni<Void> setState(SqlClient client, String documentId, DocumentState state, String reason) {
+        return client.preparedQuery(SET_STATE).execute(Tuple.of(state.name(), reason, documentId)).replaceWithVoid();
+    }
+
+    /** The document, or null. */
+    public Uni<LedgerDocument> find(SqlClient client, String documentId) {
+        return client.preparedQuery(FIND).execute(Tuple.of(documentId))
+                .map(rows -> rows.iterator().hasNext() ? from(rows.iterator().next()) : null);
+    }
+
+    /**
+     * Takes up to {@code limit} due documents of a state and moves their next check to
+     * {@code leaseUntil}, in one short transaction, so replicas do not work on the same ones.
+     */
+    public Uni<List<LedgerDocument>> claim(DocumentState state, Instant now, int limit, Instant leaseUntil) {
+        return Sql.transaction(pool, conn -> conn.preparedQuery(CLAIM)
+                .execute(Tuple.of(state.name(), Timestamps.toDb(now), limit))
+                .map(LedgerRepository::all)
+                .call(docs -> docs.isEmpty() ? Uni.createFrom().voidItem() : postpone(conn, ids(docs), leaseUntil)));
+    }
+
+    public Uni<Void> postpone(SqlClient client, List<String> documentIds, Instant until) {
+        if (documentIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Tuple params = Tuple.of(Timestamps.toDb(until));
+        documentIds.forEach(params::addString);
+        return client.preparedQuery(POSTPONE + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
+    }
+
+    /** Records a failed deletion and when to try again. */
+    public Uni<Void> deleteFailed(List<String> documentIds, String reason, Instant retryAt) {
+        Tuple params = Tuple.of(Timestamps.toDb(retryAt), reason);
+        documentIds.forEach(params::addString);
+        return pool.preparedQuery(DELETE_FAILED + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
+    }
+
+    /** Forgets documents Coze confirmed deleted. */
+    public Uni<Void> remove(List<String> documentIds) {
+        if (documentIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Tuple params = Tuple.tuple();
+        documentIds.forEach(params::addString);
+        return pool.preparedQuery(REMOVE + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
+    }
+
+    /** Which of these ids the ledger knows. */
+    public Uni<Set<String>> known(List<String> documentIds) {
+        if (documentIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        Tuple params = Tuple.tuple();
+        documentIds.forEach(params::addString);
+        return pool.preparedQuery(KNOWN + Sql.inList(documentIds.size())).execute(params).map(rows -> {
+            Set<String> ids = new HashSet<>();
+            rows.forEach(r -> ids.add(r.getString(0)));
+            return ids;
+        });
+    }
+
+    /** Ids of a config's documents that are still wanted (processing or done). */
+    public Uni<List<String>> ofConfig(SqlClient client, long configId) {
+        return client.preparedQuery(OF_CONFIG).execute(Tuple.of(configId)).map(rows -> {
+            List<String> ids = new ArrayList<>();
+            rows.forEach(r -> ids.add(r.getString(0)));
+            return ids;
+        });
+    }
+
+    /** Document counts per config and state. */
+    public Uni<Map<Long, Map<DocumentState, Long>>> counts() {
+        return pool.query(COUNTS).execute().map(rows -> {
+            Map<Long, Map<DocumentState, Long>> counts = new java.util.HashMap<>();
+            rows.forEach(r -> counts.computeIfAbsent(r.getLong("config_id"), k -> new java.util.EnumMap<>(DocumentState.class))
+                    .put(DocumentState.valueOf(r.getString("state")), r.getLong("n")));
+            return counts;
+        });
+    }
+
+    static List<String> ids(List<LedgerDocument> docs) {
+        return docs.stream().map(LedgerDocument::documentId).toList();
+    }
+
+    static LedgerDocument from(Row row) {
+        return new LedgerDocument(row.getString("document_id"), row.getLong("config_id"), row.getLong("dataset_id"),
+                row.getString("record_key"), row.getLong("log_id"), row.getString("content_hash"),
+                DocumentState.valueOf(row.getString("state")), row.getString("state_reason"),
+                Timestamps.fromDb(row.getLocalDateTime("captured_at")), Timestamps.fromDb(row.getLocalDateTime("created_at")),
+                Timestamps.fromDb(row.getLocalDateTime("next_check_at")), row.getInteger("delete_attempts"));
+    }
+
+    private static List<LedgerDocument> all(RowSet<Row> rows) {
+        List<LedgerDocument> docs = new ArrayList<>();
+        rows.forEach(r -> docs.add(from(r)));
+        return docs;
+    }
+}

@@ -1,0 +1,149 @@
+package io.cozecdc.sync;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.changelog.ChangeLogRepository;
+import io.cozecdc.common.Sql;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.coze.CozeApi;
+import io.cozecdc.coze.CozeApi.DocumentProgress;
+import io.cozecdc.failures.FailureCodes;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Follows every document the service created until Coze reports it processed (status 1) or failed
+ * (status 9), with batched progress calls per dataset. The state lives in coze_documents, so after a
+ * restart the documents still processing are picked up again.
+ */
+@ApplicationScoped
+public class ProcessingTracker {
+
+    static final int CLAIM_LIMIT = 500;
+
+    private final LedgerRepository ledger;
+    private final SyncCommitter committer;
+    private final DocumentJanitor janitor;
+    private final SyncConfigRepository configs;
+    private final ChangeLogRepository changeLog;
+    private final CozeApi coze;
+    private final SyncControl control;
+    private final SyncSettings settings;
+    private final SyncMetrics metrics;
+    private final Clock clock;
+
+    public ProcessingTracker(LedgerRepository ledger, SyncCommitter committer, DocumentJanitor janitor,
+            SyncConfigRepository configs, ChangeLogRepository changeLog, CozeApi coze, SyncControl control,
+            SyncSettings settings, SyncMetrics metrics, Clock clock) {
+        this.ledger = ledger;
+        this.committer = committer;
+        this.janitor = janitor;
+        this.configs = configs;
+        this.changeLog = changeLog;
+        this.coze = coze;
+        this.control = control;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${cdc.processing.poll-interval:1s}", identity = "cdc-processing",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        if (!control.isRunning()) {
+            return Uni.createFrom().voidItem();
+        }
+        return control.track(track());
+    }
+
+    /** Checks the documents that are due; returns when their outcomes are committed. */
+    public Uni<Void> track() {
+        Instant now = clock.instant();
+        // the claim doubles as a lease: if this replica dies, another checks them after it
+        Instant lease = now.plus(settings.processing().pollInterval().multipliedBy(5));
+        return ledger.claim(DocumentState.PROCESSING, now, CLAIM_LIMIT, lease)
+                .chain(docs -> Multi.createFrom().iterable(byDatasetChunks(docs))
+                        .onItem().transformToUniAndConcatenate(this::check)
+                        .collect().last().replaceWithVoid())
+                .onFailure().invoke(e -> Log.warnf("Reading Coze processing progress failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private List<List<LedgerDocument>> byDatasetChunks(List<LedgerDocument> docs) {
+        return docs.stream().collect(Collectors.groupingBy(LedgerDocument::datasetId)).values().stream()
+                .flatMap(list -> Sql.chunks(list, CozeApi.MAX_IDS_PER_CALL).stream())
+                .toList();
+    }
+
+    private Uni<Void> check(List<LedgerDocument> docs) {
+        long datasetId = docs.get(0).datasetId();
+        return coze.progress(datasetId, LedgerRepository.ids(docs))
+                .chain(progress -> {
+                    Map<String, DocumentProgress> byId = progress.stream()
+                            .collect(Collectors.toMap(DocumentProgress::documentId, Function.identity(), (a, b) -> a));
+                    return Multi.createFrom().iterable(docs)
+                            .onItem().transformToUniAndConcatenate(doc -> settle(doc, byId.get(doc.documentId())))
+                            .collect().last().replaceWithVoid();
+                })
+                .onFailure().invoke(e -> Log.debugf("Progress of %d documents not read (will retry): %s", docs.size(),
+                        e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> settle(LedgerDocument doc, DocumentProgress progress) {
+        Instant now = clock.instant();
+        Uni<List<String>> outcome;
+        if (progress != null && progress.status() == DocumentProgress.DONE) {
+            outcome = committer.promote(doc).invoke(() -> metrics.readyLag(doc.capturedAt(), now));
+        } else if (progress != null && progress.status() == DocumentProgress.FAILED) {
+            String reason = "Coze could not process the document" + (progress.reason() == null ? "" : ": " + progress.reason());
+            outcome = failed(doc, FailureCodes.PROCESSING_FAILED, reason);
+        } else if (progress == null) {
+            outcome = failed(doc, FailureCodes.PROCESSING_FAILED, "Coze no longer knows the document");
+        } else if (doc.createdAt().plus(settings.processing().timeout()).isBefore(now)) {
+            outcome = failed(doc, FailureCodes.PROCESSING_TIMEOUT,
+                    "Coze did not finish processing the document within " + settings.processing().timeout());
+        } else {
+            return ledger.postpone(ledgerClient(), List.of(doc.documentId()), now.plus(settings.processing().pollInterval()));
+        }
+        return outcome.chain(janitor::deleteNow)
+                .onFailure().invoke(e -> Log.warnf("Could not settle document %s: %s", doc.documentId(), e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<List<String>> failed(LedgerDocument doc, int code, String reason) {
+        return ledger.find(ledgerClient(), doc.documentId()).chain(current -> {
+            if (current == null || current.state() != DocumentState.PROCESSING) {
+                return Uni.createFrom().item(List.<String>of()); // replaced or deleted meanwhile: nothing to redo
+            }
+            return failedForGood(doc, code, reason);
+        });
+    }
+
+    private Uni<List<String>> failedForGood(LedgerDocument doc, int code, String reason) {
+        return configs.findById(doc.configId()).chain(config -> {
+            if (config == null) {
+                return ledger.markObsolete(ledgerClient(), List.of(doc.documentId()), "config deleted", clock.instant())
+                        .replaceWith(List.of(doc.documentId()));
+            }
+            metrics.documentFailed(config.name());
+            Log.warnf("Document %s of config '%s' (record %s): %s; it will be uploaded again", doc.documentId(),
+                    config.name(), doc.recordKey(), reason);
+            return changeLog.find(List.of(doc.logId()))
+                    .chain(changes -> committer.processingFailed(config, doc, code, reason, changes.get(doc.logId())));
+        });
+    }
+
+    private io.vertx.mutiny.sqlclient.SqlClient ledgerClient() {
+        return ledger.pool();
+    }
+}

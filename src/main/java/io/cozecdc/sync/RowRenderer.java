@@ -1,0 +1,132 @@
+package io.cozecdc.sync;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.cozecdc.changelog.Change;
+import io.cozecdc.configs.SyncConfig;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.Template;
+
+/**
+ * Renders a row as document text: the configured fields (all columns when none are configured), as
+ * {@code field: value} lines in a stable order, or through the config's Qute template. The template
+ * sees the kept fields by name and {@code cdc.table}, {@code cdc.key}, {@code cdc.operation}.
+ */
+@ApplicationScoped
+public class RowRenderer {
+
+    private final Engine engine;
+    private final Map<String, Template> templates = new ConcurrentHashMap<>();
+
+    public RowRenderer(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Renders one change for one config. Throws {@link RenderException} when the template fails. */
+    public RenderedDocument render(SyncConfig config, Change change) {
+        ObjectNode data = change.data();
+        Map<String, JsonNode> kept = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        if (config.fields().isEmpty()) {
+            if (data != null) {
+                data.fields().forEachRemaining(e -> kept.put(e.getKey(), e.getValue()));
+            }
+        } else {
+            for (String field : config.fields()) {
+                JsonNode value = data == null ? null : data.get(field);
+                if (value == null) {
+                    missing.add(field);
+                } else {
+                    kept.put(field, value);
+                }
+            }
+        }
+        String text = config.template() == null || config.template().isBlank()
+                ? lines(kept)
+                : applyTemplate(config, change, kept);
+        return new RenderedDocument(text, sha256(text), List.copyOf(missing), estimateTokens(text));
+    }
+
+    /** Compiles a template, failing with the parser's message; used to validate configs. */
+    public void compile(String template) {
+        engine.parse(template);
+    }
+
+    static String lines(Map<String, JsonNode> fields) {
+        StringBuilder sb = new StringBuilder();
+        fields.forEach((name, value) -> sb.append(name).append(": ").append(text(value)).append('\n'));
+        return sb.toString();
+    }
+
+    /** A JSON value as the text a reader expects: decimals in plain notation, NULL as nothing. */
+    static String text(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        if (value.isBigDecimal() || value.isFloatingPointNumber()) {
+            return value.decimalValue().toPlainString();
+        }
+        if (value.isValueNode()) {
+            return value.asText();
+        }
+        return value.toString();
+    }
+
+    private String applyTemplate(SyncConfig config, Change change, Map<String, JsonNode> kept) {
+        Template template = templates.computeIfAbsent(config.id() + ":" + config.template(), k -> engine.parse(config.template()));
+        Map<String, Object> data = new LinkedHashMap<>();
+        kept.forEach((name, value) -> data.put(name, text(value)));
+        data.put("cdc", Map.of("table", change.table(), "key", change.recordKey(),
+                "operation", change.operation().name(), "config", config.name()));
+        try {
+            var instance = template.instance();
+            data.forEach(instance::data);
+            return instance.render();
+        } catch (RuntimeException e) {
+            throw new RenderException("template of config '" + config.name() + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A rough token count: one per CJK character, one per four other characters. Only used to count
+     * rows Coze will split into more than one chunk.
+     */
+    static int estimateTokens(String text) {
+        int cjk = 0;
+        int other = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+            if (script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
+                    || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL) {
+                cjk++;
+            } else {
+                other++;
+            }
+            i += Character.charCount(cp);
+        }
+        return cjk + (other + 3) / 4;
+    }
+
+    static String sha256(String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+}

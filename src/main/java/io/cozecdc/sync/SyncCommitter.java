@@ -1,0 +1,267 @@
+package io.cozecdc.sync;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.changelog.Change;
+import io.cozecdc.common.Sql;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.failures.Backoff;
+import io.cozecdc.failures.FailureCodes;
+import io.cozecdc.failures.FailureRecord;
+import io.cozecdc.failures.FailureRepository;
+import io.cozecdc.failures.FailureStatus;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Commits what happened to a config's changes, in one transaction over the records' locked rows:
+ * the version guard is applied again there, so of two replicas holding changes of one record the
+ * newer always wins and the loser's document is marked for deletion. Writes the document map, the
+ * document ledger and the failures together.
+ */
+@ApplicationScoped
+public class SyncCommitter {
+
+    private final Pool pool;
+    private final SyncedDocumentRepository synced;
+    private final LedgerRepository ledger;
+    private final FailureRepository failures;
+    private final Backoff backoff;
+    private final SyncSettings settings;
+    private final Clock clock;
+
+    public SyncCommitter(Pool pool, SyncedDocumentRepository synced, LedgerRepository ledger, FailureRepository failures,
+            Backoff backoff, SyncSettings settings, Clock clock) {
+        this.pool = pool;
+        this.synced = synced;
+        this.ledger = ledger;
+        this.failures = failures;
+        this.backoff = backoff;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public Uni<CommitResult> commit(SyncConfig config, List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return Uni.createFrom().item(new CommitResult(Map.of(), List.of()));
+        }
+        List<String> keys = outcomes.stream().map(o -> o.change().recordKey()).distinct().toList();
+        return Sql.transaction(pool, conn -> {
+            Instant now = clock.instant();
+            return synced.lock(conn, config.id(), keys, now)
+                    .chain(states -> failures.find(conn, config.id(), keys)
+                            .map(open -> plan(config, outcomes, states, open, now)))
+                    .call(plan -> write(conn, config, plan, now))
+                    .map(plan -> new CommitResult(plan.statuses, plan.obsolete));
+        });
+    }
+
+    private Plan plan(SyncConfig config, List<Outcome> outcomes, Map<String, DocState> locked,
+            Map<String, FailureRecord> open, Instant now) {
+        Plan plan = new Plan();
+        for (Outcome outcome : outcomes) {
+            Change change = outcome.change();
+            String key = change.recordKey();
+            DocState state = plan.states.getOrDefault(key, locked.getOrDefault(key, DocState.absent(config.id(), key)));
+            plan.statuses.put(change, apply(config, outcome, state, plan, now, open.get(key)));
+        }
+        return plan;
+    }
+
+    private CommitStatus apply(SyncConfig config, Outcome outcome, DocState state, Plan plan, Instant now,
+            FailureRecord open) {
+        if (outcome instanceof Outcome.Created c) {
+            return created(config, c, state, plan, now);
+        }
+        if (outcome instanceof Outcome.Unchanged u) {
+            return unchanged(config, u.change(), u.document(), state, plan, now, open);
+        }
+        if (outcome instanceof Outcome.Deleted d) {
+            return deleted(d.change(), state, plan);
+        }
+        return failed(config, (Outcome.Failed) outcome, state, plan, now, open);
+    }
+
+    private CommitStatus created(SyncConfig config, Outcome.Created c, DocState state, Plan plan, Instant now) {
+        Change change = c.change();
+        Decision decision = Decision.of(state, change, c.document().hash());
+        if (decision != Decision.CREATE) {
+            // another change got there first: this document is not wanted
+            plan.ledger.add(ledgerRow(config, change, c, DocumentState.OBSOLETE, "superseded before commit", now, now));
+            plan.obsolete.add(c.documentId());
+            if (decision == Decision.UNCHANGED) {
+                return unchanged(config, change, c.document(), state, plan, now, null);
+            }
+            return CommitStatus.STALE;
+        }
+        if (state.pendingDocumentId() != null) {
+            plan.obsolete.add(state.pendingDocumentId());
+        }
+        plan.states.put(change.recordKey(), state.withPending(c.documentId(), c.document().hash(), change.logId()));
+        plan.ledger.add(ledgerRow(config, change, c, DocumentState.PROCESSING, null, now,
+                now.plus(settings.processing().pollInterval())));
+        plan.resolved.merge(change.recordKey(), change.logId(), Math::max);
+        return CommitStatus.SYNCED;
+    }
+
+    private CommitStatus unchanged(SyncConfig config, Change change, RenderedDocument doc, DocState state, Plan plan,
+            Instant now, FailureRecord open) {
+        Decision decision = Decision.of(state, change, doc.hash());
+        if (decision == Decision.STALE) {
+            return CommitStatus.STALE;
+        }
+        if (decision == Decision.CREATE) {
+            // the record changed under us (e.g. its replacement just failed processing): go round again
+            return record(config, change, FailureCodes.CONFLICT, "record changed while committing; retrying",
+                    null, plan, now, open, false, true);
+        }
+        DocState next = state;
+        if (state.pendingDocumentId() != null && !doc.hash().equals(state.pendingContentHash())) {
+            // the live document already has this content: the replacement in flight is not wanted
+            plan.obsolete.add(state.pendingDocumentId());
+            next = next.withoutPending();
+        }
+        plan.states.put(change.recordKey(), next.withLastLogId(change.logId()));
+        plan.resolved.merge(change.recordKey(), change.logId(), Math::max);
+        return CommitStatus.UNCHANGED;
+    }
+
+    private CommitStatus deleted(Change change, DocState state, Plan plan) {
+        if (Decision.of(state, change, null) == Decision.STALE) {
+            return CommitStatus.STALE;
+        }
+        if (state.documentId() != null) {
+            plan.obsolete.add(state.documentId());
+        }
+        if (state.pendingDocumentId() != null) {
+            plan.obsolete.add(state.pendingDocumentId());
+        }
+        plan.states.put(change.recordKey(), state.tombstone(change.logId()));
+        plan.resolved.merge(change.recordKey(), change.logId(), Math::max);
+        return CommitStatus.DELETED;
+    }
+
+    private CommitStatus failed(SyncConfig config, Outcome.Failed f, DocState state, Plan plan, Instant now,
+            FailureRecord open) {
+        if (state.lastLogId() > f.change().logId()) {
+            return CommitStatus.STALE;
+        }
+        return record(config, f.change(), f.code(), f.message(), f.logid(), plan, now, open, f.permanent(), f.held());
+    }
+
+    /** Records (or updates) the record's open failure: attempts, backoff, RETRYING or DEAD. */
+    private CommitStatus record(SyncConfig config, Change change, Integer code, String message, String logid, Plan plan,
+            Instant now, FailureRecord open, boolean permanent, boolean notAnAttempt) {
+        boolean sameChange = open != null && open.logId() == change.logId();
+        int previous = sameChange ? open.attempts() : 0;
+        int attempts = notAnAttempt ? previous : previous + 1;
+        boolean dead = permanent || (!notAnAttempt && backoff.exhausted(attempts));
+        FailureStatus status = dead ? FailureStatus.DEAD : FailureStatus.RETRYING;
+        Instant next = dead ? null : notAnAttempt ? now : backoff.next(now, attempts);
+        plan.failures.add(new FailureRecord(0, config.id(), change.logId(), change.table(), change.recordKey(),
+                change.operation().name(), change.data(), code, message, logid, attempts, next, status,
+                change.capturedAt(), open != null ? open.createdAt() : now, now));
+        if (dead) {
+            return CommitStatus.DEAD;
+        }
+        return code != null && code == FailureCodes.CONFIG_ERROR ? CommitStatus.HELD : CommitStatus.RETRYING;
+    }
+
+    /**
+     * Coze finished processing a document. If it is still the record's wanted replacement it becomes
+     * the live document and the previous one is marked for deletion (only now, so the bot never loses
+     * the row); otherwise it is marked for deletion itself. Returns the documents to delete.
+     */
+    public Uni<List<String>> promote(LedgerDocument doc) {
+        return Sql.transaction(pool, conn -> {
+            Instant now = clock.instant();
+            return synced.lock(conn, doc.configId(), List.of(doc.recordKey()), now).chain(states -> {
+                DocState state = states.get(doc.recordKey());
+                if (doc.documentId().equals(state.pendingDocumentId())) {
+                    List<String> obsolete = state.documentId() == null ? List.of() : List.of(state.documentId());
+                    return synced.save(conn, List.of(state.promoted()), now)
+                            .chain(() -> ledger.setState(conn, doc.documentId(), DocumentState.DONE, null))
+                            .chain(() -> ledger.markObsolete(conn, obsolete, "replaced by " + doc.documentId(), now))
+                            .replaceWith(obsolete);
+                }
+                if (doc.documentId().equals(state.documentId())) {
+                    return ledger.setState(conn, doc.documentId(), DocumentState.DONE, null).replaceWith(List.<String>of());
+                }
+                return ledger.markObsolete(conn, List.of(doc.documentId()), "superseded while processing", now)
+                        .replaceWith(List.of(doc.documentId()));
+            });
+        });
+    }
+
+    /**
+     * Coze failed to process a document (or did not finish in time). It is marked for deletion; if it
+     * was the record's wanted replacement, the change goes to the retry queue to be uploaded again
+     * (the old document stays live meanwhile). {@code change} is the change it carried, or null when
+     * the change log no longer has it. Returns the documents to delete.
+     */
+    public Uni<List<String>> processingFailed(SyncConfig config, LedgerDocument doc, int code, String reason, Change change) {
+        return Sql.transaction(pool, conn -> {
+            Instant now = clock.instant();
+            return synced.lock(conn, doc.configId(), List.of(doc.recordKey()), now).chain(states -> {
+                DocState state = states.get(doc.recordKey());
+                Uni<Void> work = ledger.markObsolete(conn, List.of(doc.documentId()), reason, now);
+                if (doc.documentId().equals(state.pendingDocumentId())) {
+                    Change failed = change != null ? change
+                            : new Change(doc.logId(), config.tableName(), doc.recordKey(), io.cozecdc.changelog.Operation.UPDATE,
+                                    null, doc.capturedAt(), null);
+                    boolean noPayload = failed.data() == null;
+                    String message = noPayload ? reason + "; the change is no longer in the change log: run a resync" : reason;
+                    work = work.chain(() -> synced.save(conn, List.of(state.withoutPending()), now))
+                            .chain(() -> failures.find(conn, config.id(), List.of(doc.recordKey())))
+                            .chain(open -> {
+                                Plan plan = new Plan();
+                                record(config, failed, code, message, null, plan, now, open.get(doc.recordKey()),
+                                        noPayload, false);
+                                return failures.upsert(conn, plan.failures);
+                            });
+                }
+                return work.replaceWith(List.of(doc.documentId()));
+            });
+        });
+    }
+
+    private Uni<Void> write(SqlConnection conn, SyncConfig config, Plan plan, Instant now) {
+        return ledger.insert(conn, plan.ledger)
+                .chain(() -> ledger.markObsolete(conn, withoutNew(plan), "replaced or deleted", now))
+                .chain(() -> synced.save(conn, List.copyOf(plan.states.values()), now))
+                .chain(() -> failures.upsert(conn, plan.failures))
+                .chain(() -> failures.resolve(conn, config.id(), plan.resolved));
+    }
+
+    /** Documents inserted as OBSOLETE in this commit need no update. */
+    private static List<String> withoutNew(Plan plan) {
+        List<String> inserted = plan.ledger.stream().filter(d -> d.state() == DocumentState.OBSOLETE)
+                .map(LedgerDocument::documentId).toList();
+        return plan.obsolete.stream().filter(id -> !inserted.contains(id)).distinct().toList();
+    }
+
+    private static LedgerDocument ledgerRow(SyncConfig config, Change change, Outcome.Created c, DocumentState state,
+            String reason, Instant now, Instant nextCheck) {
+        return new LedgerDocument(c.documentId(), config.id(), config.datasetId(), change.recordKey(), change.logId(),
+                c.document().hash(), state, reason, change.capturedAt(), now, nextCheck, 0);
+    }
+
+    /** Everything one commit writes. */
+    private static final class Plan {
+        final Map<String, DocState> states = new LinkedHashMap<>();
+        final List<LedgerDocument> ledger = new ArrayList<>();
+        final List<String> obsolete = new ArrayList<>();
+        final List<FailureRecord> failures = new ArrayList<>();
+        final Map<String, Long> resolved = new HashMap<>();
+        final Map<Change, CommitStatus> statuses = new LinkedHashMap<>();
+    }
+}

@@ -1,0 +1,112 @@
+package io.cozecdc.sync;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The sync pipeline's settings ({@code cdc.*}). */
+@ConfigMapping(prefix = "cdc")
+public interface SyncSettings {
+
+    /** Name this replica stamps on the rows it claims. Default: the host name (the pod name on Kubernetes). */
+    Optional<String> instanceId();
+
+    /**
+     * Start with the background jobs paused (nothing is claimed or sent until resumed). Default false;
+     * the test suite starts paused and resumes the jobs only in the tests that need them.
+     */
+    @WithDefault("false")
+    boolean startPaused();
+
+    /** Language of the per-batch log lines: en or zh. Default en. */
+    @WithDefault("en")
+    String logLanguage();
+
+    Poll poll();
+
+    Configs configs();
+
+    Processing processing();
+
+    Cleanup janitor();
+
+    Reconcile reconcile();
+
+    /** {@code cdc.poll.*}: claiming changes. */
+    interface Poll {
+        /** Run the poller. Default true. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Change-log rows claimed per batch. Default 100, as the original. */
+        @WithDefault("100")
+        int batchSize();
+
+        /**
+         * Pause after a batch that was not full. A full batch is followed at once by the next.
+         * Default 200 ms: the latency floor, without hammering an idle database.
+         */
+        @WithDefault("200ms")
+        Duration interval();
+
+        /**
+         * How long claimed rows stay with this replica. Rows of a replica that died come back after
+         * this. Must exceed the time a batch can take (Coze timeouts included). Default 2 min.
+         */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** Sync configurations handled in parallel within one batch. Default 4. */
+        @WithDefault("4")
+        int configConcurrency();
+    }
+
+    /** {@code cdc.configs.*}: the in-memory registry of sync configurations. */
+    interface Configs {
+        /** How often each replica re-reads sync_configs to see other replicas' edits. Default 2 s. */
+        @WithDefault("2s")
+        Duration refreshInterval();
+
+        /** How often a configuration in ERROR is probed against Coze. Default 30 s. */
+        @WithDefault("30s")
+        Duration probeInterval();
+    }
+
+    /** {@code cdc.processing.*}: following documents until Coze has processed them. */
+    interface Processing {
+        /** How often processing progress is read. Default 1 s. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** A document still processing after this counts as failed and is uploaded again. Default 10 min. */
+        @WithDefault("10m")
+        Duration timeout();
+    }
+
+    /** {@code cdc.janitor.*}: deleting documents that are no longer wanted. */
+    interface Cleanup {
+        /** How often pending deletions are retried. Default 2 s. */
+        @WithDefault("2s")
+        Duration interval();
+    }
+
+    /** {@code cdc.reconcile.*}: removing documents left by a crash between create and commit. */
+    interface Reconcile {
+        /** Run the reconciliation job. Default true. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often each managed dataset is listed. Default 10 min. */
+        @WithDefault("10m")
+        Duration interval();
+
+        /**
+         * A document of ours that no mapping points to is deleted only when it is older than this,
+         * so a create still being committed is never touched. Default 5 min.
+         */
+        @WithDefault("5m")
+        Duration grace();
+    }
+}

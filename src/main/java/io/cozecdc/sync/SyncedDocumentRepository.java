@@ -1,0 +1,114 @@
+package io.cozecdc.sync;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cozecdc.common.Sql;
+import io.cozecdc.common.Timestamps;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** SQL for synced_documents: the row → document map and its version guard. */
+@ApplicationScoped
+public class SyncedDocumentRepository {
+
+    static final String COLUMNS = "config_id, record_key, document_id, content_hash, last_log_id, deleted, "
+            + "pending_document_id, pending_content_hash";
+    static final String FIND = "SELECT " + COLUMNS + " FROM synced_documents WHERE config_id = ? AND record_key IN ";
+    /** Placeholder rows so every record can be locked, even one never synced before. */
+    static final String ENSURE = "INSERT IGNORE INTO synced_documents (config_id, record_key, last_log_id, updated_at) VALUES ";
+    static final String SAVE = """
+            UPDATE synced_documents SET document_id = ?, content_hash = ?, last_log_id = ?, deleted = ?,
+                                        pending_document_id = ?, pending_content_hash = ?, updated_at = ?
+             WHERE config_id = ? AND record_key = ?""";
+    static final String DELETE_CONFIG = "DELETE FROM synced_documents WHERE config_id = ?";
+    static final String LIVE_DOCUMENTS = """
+            SELECT document_id FROM synced_documents WHERE config_id = ? AND document_id IS NOT NULL""";
+
+    /** Current state of the records (absent ones are not in the map). No lock. */
+    public Uni<Map<String, DocState>> find(SqlClient client, long configId, List<String> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Tuple params = Tuple.of(configId);
+        keys.forEach(params::addString);
+        return client.preparedQuery(FIND + Sql.inList(keys.size())).execute(params).map(SyncedDocumentRepository::byKey);
+    }
+
+    /**
+     * Locks the records' rows for the rest of the transaction and returns their state, creating empty
+     * rows for records never synced. Existing rows are locked first (so no shared lock from a
+     * duplicate-key check is ever upgraded), in key order so concurrent transactions agree.
+     */
+    public Uni<Map<String, DocState>> lock(SqlConnection conn, long configId, List<String> keys, java.time.Instant now) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<String> sorted = keys.stream().distinct().sorted().toList();
+        return lockExisting(conn, configId, sorted).chain(existing -> {
+            List<String> missing = sorted.stream().filter(k -> !existing.containsKey(k)).toList();
+            if (missing.isEmpty()) {
+                return Uni.createFrom().item(existing);
+            }
+            Tuple ensure = Tuple.tuple();
+            for (String key : missing) {
+                ensure.addLong(configId).addString(key).addLong(0L).addLocalDateTime(Timestamps.toDb(now));
+            }
+            return conn.preparedQuery(ENSURE + Sql.rows(missing.size(), 4)).execute(ensure)
+                    .chain(() -> lockExisting(conn, configId, missing))
+                    .map(created -> {
+                        Map<String, DocState> all = new HashMap<>(existing);
+                        all.putAll(created);
+                        return all;
+                    });
+        });
+    }
+
+    private Uni<Map<String, DocState>> lockExisting(SqlConnection conn, long configId, List<String> sortedKeys) {
+        Tuple find = Tuple.of(configId);
+        sortedKeys.forEach(find::addString);
+        return conn.preparedQuery(FIND + Sql.inList(sortedKeys.size()) + " ORDER BY record_key FOR UPDATE").execute(find)
+                .map(SyncedDocumentRepository::byKey);
+    }
+
+    /** Writes the given states (rows must exist: see {@link #lock}). */
+    public Uni<Void> save(SqlConnection conn, List<DocState> states, java.time.Instant now) {
+        if (states.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> batch = new ArrayList<>();
+        for (DocState s : states) {
+            batch.add(Tuple.tuple().addString(s.documentId()).addString(s.contentHash()).addLong(s.lastLogId())
+                    .addBoolean(s.deleted()).addString(s.pendingDocumentId()).addString(s.pendingContentHash())
+                    .addLocalDateTime(Timestamps.toDb(now)).addLong(s.configId()).addString(s.recordKey()));
+        }
+        return conn.preparedQuery(SAVE).executeBatch(batch).replaceWithVoid();
+    }
+
+    public Uni<Integer> deleteConfig(SqlClient client, long configId) {
+        return client.preparedQuery(DELETE_CONFIG).execute(Tuple.of(configId)).map(RowSet::rowCount);
+    }
+
+    static DocState from(Row row) {
+        return new DocState(row.getLong("config_id"), row.getString("record_key"), row.getString("document_id"),
+                row.getString("content_hash"), row.getLong("last_log_id"), row.getBoolean("deleted"),
+                row.getString("pending_document_id"), row.getString("pending_content_hash"));
+    }
+
+    private static Map<String, DocState> byKey(RowSet<Row> rows) {
+        Map<String, DocState> states = new HashMap<>();
+        rows.forEach(row -> {
+            DocState s = from(row);
+            states.put(s.recordKey(), s);
+        });
+        return states;
+    }
+}

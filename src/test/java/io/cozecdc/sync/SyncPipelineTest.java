@@ -1,0 +1,137 @@
+package io.cozecdc.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.agroal.api.AgroalDataSource;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.testing.InjectFakeCoze;
+import io.cozecdc.testing.PipelineSupport;
+import io.cozecdc.testing.coze.FakeCoze;
+import io.cozecdc.testing.coze.FakeDocument;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/** Changes flow from the triggers through the pipeline into the (fake) Coze dataset and converge. */
+@QuarkusTest
+class SyncPipelineTest {
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    SyncControl control;
+    @Inject
+    ConfigRegistry registry;
+    @Inject
+    SyncConfigRepository configs;
+    @Inject
+    Pool pool;
+    @InjectFakeCoze
+    FakeCoze coze;
+
+    PipelineSupport support;
+    String dataset;
+
+    @BeforeEach
+    void setUp() {
+        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
+        support.reset();
+        dataset = coze.createDataset("products-kb");
+    }
+
+    @AfterEach
+    void tearDown() {
+        support.stop();
+    }
+
+    @Test
+    void insertsUpdatesAndDeletesConvergeToOneDocumentPerLiveRow() {
+        support.config("products-public", "products", dataset, List.of("id", "sku", "name", "unit_price", "stock_quantity"), null);
+        support.start();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            ids.add(support.insertProduct("SKU-" + i, "产品 " + i, "10.00", "6.50", i));
+        }
+        for (int i = 0; i < 120; i += 3) {
+            support.db().update("UPDATE products SET stock_quantity = stock_quantity + 1000 WHERE id = ?", ids.get(i));
+        }
+        for (int i = 1; i < 120; i += 5) {
+            support.db().update("DELETE FROM products WHERE id = ?", ids.get(i));
+        }
+
+        awaitConverged();
+
+        Map<String, List<FakeDocument>> byKey = support.documentsByKey(dataset, "id");
+        List<Map<String, Object>> live = support.db().query("SELECT id, sku, name, unit_price, stock_quantity FROM products");
+        assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(live.stream().map(r -> (String) r.get("id")).toList());
+        for (Map<String, Object> row : live) {
+            List<FakeDocument> docs = byKey.get(row.get("id"));
+            assertThat(docs).as("documents of %s", row.get("id")).hasSize(1);
+            FakeDocument doc = docs.get(0);
+            assertThat(doc.status()).isEqualTo(FakeDocument.DONE);
+            assertThat(doc.content()).isEqualTo("id: " + row.get("id") + "\nsku: " + row.get("sku") + "\nname: "
+                    + row.get("name") + "\nunit_price: " + row.get("unit_price") + "\nstock_quantity: "
+                    + row.get("stock_quantity") + "\n");
+            assertThat(doc.content()).doesNotContain("cost_price");
+        }
+    }
+
+    @Test
+    void anUpdateOfOnlyFilteredOutColumnsMakesNoCozeCall() {
+        support.config("products-public", "products", dataset, List.of("id", "name", "unit_price"), null);
+        support.start();
+        String id = support.insertProduct("SKU-X", "Widget", "5.00", "2.00", 1);
+        awaitConverged();
+        int creates = coze.requestCount(FakeCoze.Endpoint.CREATE);
+        int deletes = coze.requestCount(FakeCoze.Endpoint.DELETE);
+
+        support.db().update("UPDATE products SET cost_price = 2.50, stock_quantity = 7 WHERE id = ?", id);
+        awaitConverged();
+
+        assertThat(coze.requestCount(FakeCoze.Endpoint.CREATE)).isEqualTo(creates);
+        assertThat(coze.requestCount(FakeCoze.Endpoint.DELETE)).isEqualTo(deletes);
+        assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 1")).isEqualTo(2);
+    }
+
+    @Test
+    void tenUpdatesOfOneRowInOneBatchMakeOneCreate() {
+        support.config("products-all", "products", dataset, List.of(), null);
+        String id = support.insertProduct("SKU-Y", "Gadget", "1.00", null, 0);
+        for (int i = 1; i <= 10; i++) {
+            support.db().update("UPDATE products SET stock_quantity = ? WHERE id = ?", i, id);
+        }
+        assertThat(support.pending()).isEqualTo(11);
+
+        support.start();
+        awaitConverged();
+
+        assertThat(coze.requestCount(FakeCoze.Endpoint.CREATE)).isEqualTo(1);
+        assertThat(coze.documents(dataset)).singleElement()
+                .satisfies(d -> assertThat(d.content()).contains("stock_quantity: 10\n").contains("cost_price: \n"));
+    }
+
+    @Test
+    void changesOfATableWithoutConfigAreMarkedProcessedWithoutCalls() {
+        support.start();
+        support.insertProduct("SKU-Z", "Orphan", "1.00", null, 0);
+        await().atMost(PipelineSupport.WAIT).until(() -> support.pending() == 0);
+        assertThat(coze.requests()).isEmpty();
+    }
+
+    private void awaitConverged() {
+        await().atMost(PipelineSupport.WAIT).pollInterval(java.time.Duration.ofMillis(100)).until(() ->
+                support.pending() == 0
+                        && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
+                        && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
+    }
+}

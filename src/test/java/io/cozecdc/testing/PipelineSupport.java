@@ -1,0 +1,108 @@
+package io.cozecdc.testing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import io.cozecdc.configs.ConfigStatus;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.sync.ConfigRegistry;
+import io.cozecdc.sync.SyncControl;
+import io.cozecdc.testing.coze.FakeCoze;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Arranges pipeline tests: clean tables, a reset fake, configs registered, jobs running; and reads
+ * back what Coze holds.
+ */
+public final class PipelineSupport {
+
+    public static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final TestDb db;
+    private final FakeCoze coze;
+    private final SyncControl control;
+    private final ConfigRegistry registry;
+    private final SyncConfigRepository configs;
+    private final Pool pool;
+
+    public PipelineSupport(DataSource dataSource, FakeCoze coze, SyncControl control, ConfigRegistry registry,
+            SyncConfigRepository configs, Pool pool) {
+        this.db = new TestDb(dataSource);
+        this.coze = coze;
+        this.control = control;
+        this.registry = registry;
+        this.configs = configs;
+        this.pool = pool;
+    }
+
+    public TestDb db() {
+        return db;
+    }
+
+    /** Stops the jobs, empties every table the pipeline writes, resets the fake. */
+    public void reset() {
+        if (!control.pauseAndWait(Duration.ofSeconds(30))) {
+            throw new IllegalStateException("background jobs did not stop");
+        }
+        // business tables first: their triggers write change-log rows, which go next
+        db.execute("DELETE FROM products", "DELETE FROM suppliers", "DELETE FROM inventory_records",
+                "DELETE FROM sync_configs", "DELETE FROM synced_documents", "DELETE FROM coze_documents",
+                "DELETE FROM sync_failures", "DELETE FROM data_change_logs", "DELETE FROM cdc_job_leases");
+        coze.reset();
+        registry.refresh().await().atMost(WAIT);
+    }
+
+    public void start() {
+        control.resume();
+    }
+
+    public void stop() {
+        control.pauseAndWait(Duration.ofSeconds(30));
+    }
+
+    /** Inserts an enabled config and makes the registry see it. */
+    public SyncConfig config(String name, String table, String datasetId, List<String> fields, String template) {
+        var now = java.time.Instant.now();
+        SyncConfig config = new SyncConfig(0, name, table, Long.parseLong(datasetId), fields, template, true,
+                ConfigStatus.ACTIVE, null, now, now);
+        SyncConfig saved = configs.insert(pool, config).await().atMost(WAIT);
+        registry.refresh().await().atMost(WAIT);
+        return saved;
+    }
+
+    public String insertProduct(String sku, String name, String price, String cost, int stock) {
+        String id = UUID.randomUUID().toString();
+        db.update("INSERT INTO products (id, sku, name, unit_price, cost_price, stock_quantity) VALUES (?, ?, ?, ?, ?, ?)",
+                id, sku, name, new java.math.BigDecimal(price), cost == null ? null : new java.math.BigDecimal(cost), stock);
+        return id;
+    }
+
+    /** Pending change-log rows. */
+    public long pending() {
+        return db.count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0");
+    }
+
+    /** Documents in the dataset that are done, by record key parsed from the content's id line. */
+    public Map<String, List<io.cozecdc.testing.coze.FakeDocument>> documentsByKey(String datasetId, String keyField) {
+        Map<String, List<io.cozecdc.testing.coze.FakeDocument>> byKey = new java.util.TreeMap<>();
+        for (var doc : coze.documents(datasetId)) {
+            byKey.computeIfAbsent(keyOf(doc.content(), keyField), k -> new java.util.ArrayList<>()).add(doc);
+        }
+        return byKey;
+    }
+
+    /** The value of "field: value" in a rendered document. */
+    public static String keyOf(String content, String field) {
+        for (String line : content.split("\n")) {
+            if (line.startsWith(field + ": ")) {
+                return line.substring(field.length() + 2);
+            }
+        }
+        return "?";
+    }
+}
