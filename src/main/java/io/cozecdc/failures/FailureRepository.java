@@ -37,6 +37,14 @@ public class FailureRepository {
                 claimed_by = NULL, claim_expires_at = NULL""";
     /** A newer change of the record went through: older failures of it are moot. */
     static final String RESOLVE = "DELETE FROM sync_failures WHERE config_id = ? AND record_key = ? AND log_id <= ?";
+    /** Strictly older failures of the record are moot once a newer change is under way. */
+    static final String RESOLVE_OLDER = "DELETE FROM sync_failures WHERE config_id = ? AND record_key = ? AND log_id < ?";
+    /**
+     * The change was uploaded again and Coze is processing it: not due until that ends. Kept (not
+     * deleted) so a failure of the new upload counts as the next attempt, not the first.
+     */
+    static final String PARK = "UPDATE sync_failures SET next_attempt_at = NULL, claimed_by = NULL, claim_expires_at = NULL "
+            + "WHERE config_id = ? AND record_key = ? AND log_id = ? AND status = 'RETRYING'";
     static final String CLAIM_DUE = "SELECT " + COLUMNS + " FROM sync_failures "
             + "WHERE status = 'RETRYING' AND next_attempt_at <= ? AND (claim_expires_at IS NULL OR claim_expires_at < ?) "
             + "AND config_id IN (SELECT id FROM sync_configs WHERE enabled = 1 AND status = 'ACTIVE') "
@@ -98,6 +106,18 @@ public class FailureRepository {
         List<Tuple> batch = new ArrayList<>();
         upToLogId.forEach((key, logId) -> batch.add(Tuple.of(configId, key, logId)));
         return client.preparedQuery(RESOLVE).executeBatch(batch).replaceWithVoid();
+    }
+
+    /** Drops failures of these records older than the given change, and parks the change's own failure. */
+    public Uni<Void> resolveOlderAndPark(SqlClient client, long configId, Map<String, Long> inFlight) {
+        if (inFlight.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> batch = new ArrayList<>();
+        inFlight.forEach((key, logId) -> batch.add(Tuple.of(configId, key, logId)));
+        return client.preparedQuery(RESOLVE_OLDER).executeBatch(batch)
+                .chain(() -> client.preparedQuery(PARK).executeBatch(batch))
+                .replaceWithVoid();
     }
 
     /** Claims due retries of ACTIVE configs for {@code owner} until {@code leaseUntil}. */

@@ -109,7 +109,8 @@ public class SyncCommitter {
         plan.states.put(change.recordKey(), state.withPending(c.documentId(), c.document().hash(), change.logId()));
         plan.ledger.add(ledgerRow(config, change, c, DocumentState.PROCESSING, null, now,
                 now.plus(settings.processing().pollInterval())));
-        plan.resolved.merge(change.recordKey(), change.logId(), Math::max);
+        // the change's own failure (if this is a retry) stays until Coze has processed the new upload
+        plan.inFlight.merge(change.recordKey(), change.logId(), Math::max);
         return CommitStatus.SYNCED;
     }
 
@@ -190,6 +191,7 @@ public class SyncCommitter {
                     List<String> obsolete = state.documentId() == null ? List.of() : List.of(state.documentId());
                     return synced.save(conn, List.of(state.promoted()), now)
                             .chain(() -> ledger.setState(conn, doc.documentId(), DocumentState.DONE, null))
+                            .chain(() -> failures.resolve(conn, doc.configId(), Map.of(doc.recordKey(), doc.logId())))
                             .chain(() -> ledger.markObsolete(conn, obsolete, "replaced by " + doc.documentId(), now))
                             .replaceWith(obsolete);
                 }
@@ -239,7 +241,8 @@ public class SyncCommitter {
                 .chain(() -> ledger.markObsolete(conn, withoutNew(plan), "replaced or deleted", now))
                 .chain(() -> synced.save(conn, List.copyOf(plan.states.values()), now))
                 .chain(() -> failures.upsert(conn, plan.failures))
-                .chain(() -> failures.resolve(conn, config.id(), plan.resolved));
+                .chain(() -> failures.resolve(conn, config.id(), plan.resolved))
+                .chain(() -> failures.resolveOlderAndPark(conn, config.id(), plan.inFlight));
     }
 
     /** Documents inserted as OBSOLETE in this commit need no update. */
@@ -262,6 +265,7 @@ public class SyncCommitter {
         final List<String> obsolete = new ArrayList<>();
         final List<FailureRecord> failures = new ArrayList<>();
         final Map<String, Long> resolved = new HashMap<>();
+        final Map<String, Long> inFlight = new HashMap<>();
         final Map<Change, CommitStatus> statuses = new LinkedHashMap<>();
     }
 }

@@ -54,7 +54,7 @@ final class CozeHandler implements HttpHandler {
             Headers headers = exchange.getRequestHeaders();
             Reply reply = answer(route, headers, body, logid);
             log.record(arrival, new RecordedRequest(arrival.at(), method, path, copy(headers),
-                    new String(body, StandardCharsets.UTF_8), reply.httpStatus(), reply.code(), route.endpoint()));
+                    new String(body, StandardCharsets.UTF_8), reply.httpStatus(), reply.code(), route.endpoint(), logid));
             pause(reply.hold());
             send(exchange, reply, logid);
         } catch (IOException e) {

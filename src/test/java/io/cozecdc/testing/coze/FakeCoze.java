@@ -110,6 +110,11 @@ public final class FakeCoze implements AutoCloseable {
         log.reset();
     }
 
+    /** Turns every fault off (latency, errors, timeouts, rejections, auth, processing failures); keeps documents and the log. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
     /** @param token the bearer token required from now on ({@code null}: nothing is accepted) */
     public void setToken(String token) {
         this.token.set(token);
@@ -154,6 +159,11 @@ public final class FakeCoze implements AutoCloseable {
      */
     public int requestCount(Endpoint endpoint) {
         return log.count(endpoint);
+    }
+
+    /** @return requests being handled right now (including ones held after their client gave up) */
+    public int inFlightRequests() {
+        return log.inFlight();
     }
 
     /** @return the highest number of requests in flight at once since the last reset */

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param httpStatus HTTP status of the answer
  * @param code       body {@code code} of the answer, or -1 when the answer was not JSON (injected 502 page)
  * @param endpoint   which endpoint the request addressed
+ * @param logid      the request id sent back (X-Tt-Logid header and detail.logid)
  */
 public record RecordedRequest(Instant at, String method, String path, Map<String, String> headers, String body,
-        int httpStatus, int code, FakeCoze.Endpoint endpoint) {
+        int httpStatus, int code, FakeCoze.Endpoint endpoint, String logid) {
 }

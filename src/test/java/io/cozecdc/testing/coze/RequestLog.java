@@ -75,6 +75,12 @@ final class RequestLog {
         }
     }
 
+    int inFlight() {
+        synchronized (lock) {
+            return inFlight;
+        }
+    }
+
     int maxInFlight() {
         synchronized (lock) {
             return maxInFlight;

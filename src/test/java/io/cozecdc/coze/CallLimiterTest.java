@@ -1,0 +1,79 @@
+package io.cozecdc.coze;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/** The limiter bounds concurrency and start rate, gives permits back on every ending, and sheds load past its queue. */
+class CallLimiterTest {
+
+    final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() {
+        vertx.close();
+    }
+
+    @Test
+    void boundsConcurrency() {
+        CallLimiter limiter = new CallLimiter(3, 1000, 100, vertx);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        List<Uni<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(limiter.run(() -> Uni.createFrom().item(1)
+                    .invoke(() -> peak.accumulateAndGet(running.incrementAndGet(), Math::max))
+                    .onItem().delayIt().by(Duration.ofMillis(20))
+                    .invoke(running::decrementAndGet)));
+        }
+        Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(10));
+        assertThat(peak.get()).isEqualTo(3);
+        assertThat(limiter.inFlight()).isZero();
+    }
+
+    @Test
+    void boundsTheRateOfStarts() {
+        CallLimiter limiter = new CallLimiter(50, 20, 100, vertx);
+        long start = System.nanoTime();
+        List<Uni<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            calls.add(limiter.run(() -> Uni.createFrom().item(1)));
+        }
+        Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(10));
+        // a burst of 20, then 20 more at 20 per second: at least ~1 s
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(900));
+    }
+
+    @Test
+    void failuresAndCancellationsGiveThePermitBack() {
+        CallLimiter limiter = new CallLimiter(1, 1000, 100, vertx);
+        Uni<Integer> failing = limiter.run(() -> Uni.createFrom().failure(new IllegalStateException("boom")));
+        failing.onFailure().recoverWithItem(0).await().atMost(Duration.ofSeconds(5));
+        limiter.run(() -> Uni.createFrom().<Integer>nothing()).subscribe().with(x -> { }).cancel();
+        assertThat(limiter.run(() -> Uni.createFrom().item(7)).await().atMost(Duration.ofSeconds(5))).isEqualTo(7);
+        assertThat(limiter.inFlight()).isZero();
+        assertThat(limiter.waitingCount()).isZero();
+    }
+
+    @Test
+    void shedsLoadWhenTooManyWait() {
+        CallLimiter limiter = new CallLimiter(1, 1000, 2, vertx);
+        limiter.run(() -> Uni.createFrom().<Integer>nothing()).subscribe().with(x -> { });
+        limiter.run(() -> Uni.createFrom().item(1)).subscribe().with(x -> { });
+        limiter.run(() -> Uni.createFrom().item(1)).subscribe().with(x -> { });
+        Throwable overflow = limiter.run(() -> Uni.createFrom().item(1))
+                .onItem().transform(x -> (Throwable) null).onFailure().recoverWithItem(e -> e)
+                .await().atMost(Duration.ofSeconds(5));
+        assertThat(overflow).isInstanceOf(CozeException.class).hasMessageContaining("too many Coze calls waiting");
+        assertThat(((CozeException) overflow).isRetryable()).isTrue();
+    }
+}

@@ -1,0 +1,182 @@
+package io.cozecdc.coze;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.cozecdc.coze.CozeApi.CreatedDocument;
+import io.cozecdc.coze.CozeApi.NewDocument;
+import io.cozecdc.testing.FakeCozeResource;
+import io.cozecdc.testing.InjectFakeCoze;
+import io.cozecdc.testing.coze.FakeCoze;
+import io.cozecdc.testing.coze.FakeCoze.Endpoint;
+import io.cozecdc.testing.coze.RecordedRequest;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+
+/** The HTTP client against the strict fake: what it sends, how it reads answers, how it classifies failures. */
+@QuarkusTest
+class CozeClientTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    CozeApi coze;
+    @InjectFakeCoze
+    FakeCoze fake;
+
+    long dataset;
+
+    @BeforeEach
+    void setUp() {
+        // responses held past the client's timeout by an earlier test still count as in flight at the fake
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> fake.inFlightRequests() == 0);
+        fake.reset();
+        dataset = Long.parseLong(fake.createDataset("client-test"));
+    }
+
+    @Test
+    void createsWithBearerTokenJsConvHeaderNumericIdsAndReadsStringIds() {
+        List<CreatedDocument> created = await(coze.create(dataset, List.of(new NewDocument("doc-1", "name: 扳手\n"),
+                new NewDocument("doc-2", "name: wrench\n"))));
+        assertThat(created).extracting(CreatedDocument::name).containsExactly("doc-1", "doc-2");
+        assertThat(created).allSatisfy(c -> assertThat(c.documentId()).matches("\\d{19}"));
+
+        RecordedRequest request = fake.requests().get(0);
+        assertThat(request.headers().get("authorization")).isEqualTo("Bearer " + FakeCozeResource.TOKEN);
+        assertThat(request.headers().get("agw-js-conv")).isEqualTo("str");
+        assertThat(request.body()).contains("\"dataset_id\":" + dataset).doesNotContain("\"dataset_id\":\"");
+        assertThat(request.body()).contains("\"chunk_type\":1").contains("\"max_tokens\":2000");
+        assertThat(fake.documents(Long.toString(dataset))).extracting(d -> d.content())
+                .containsExactly("name: 扳手\n", "name: wrench\n");
+    }
+
+    @Test
+    void deletesAndReadsProgressWithIdsAsNumbers() {
+        List<CreatedDocument> created = await(coze.create(dataset, List.of(new NewDocument("a", "x"))));
+        String id = created.get(0).documentId();
+        assertThat(await(coze.progress(dataset, List.of(id)))).singleElement()
+                .satisfies(p -> assertThat(p.documentId()).isEqualTo(id));
+        await(coze.delete(List.of(id)));
+        assertThat(fake.documents(Long.toString(dataset))).isEmpty();
+        assertThat(fake.idForms(Endpoint.DELETE)).containsOnly(FakeCoze.IdForm.NUMBER);
+        assertThat(fake.idForms(Endpoint.PROCESS)).containsOnly(FakeCoze.IdForm.NUMBER);
+    }
+
+    @Test
+    void listsPages() {
+        List<NewDocument> docs = IntStream.range(0, 7).mapToObj(i -> new NewDocument("n" + i, "c" + i)).toList();
+        await(coze.create(dataset, docs));
+        CozeApi.DocumentPage page = await(coze.list(dataset, 2, 5));
+        assertThat(page.total()).isEqualTo(7);
+        assertThat(page.documents()).extracting(CozeApi.ListedDocument::name).containsExactly("n5", "n6");
+    }
+
+    @Test
+    void refusesMoreThanTenDocumentsOrHundredIdsBeforeSending() {
+        List<NewDocument> eleven = IntStream.range(0, 11).mapToObj(i -> new NewDocument("n" + i, "c")).toList();
+        assertThatThrownBy(() -> coze.create(dataset, eleven)).isInstanceOf(IllegalArgumentException.class);
+        List<String> ids = IntStream.range(0, 101).mapToObj(i -> Long.toString(7400000000000000000L + i)).toList();
+        assertThatThrownBy(() -> coze.delete(ids)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
+    void aRejectedRecordIsPermanentWithCodeMessageAndLogid() {
+        fake.rejectContentContaining("POISON");
+        CozeException e = failure(coze.create(dataset, List.of(new NewDocument("bad", "POISON here"))));
+        assertThat(e.kind()).isEqualTo(CozeErrorKind.PERMANENT);
+        assertThat(e.code()).isEqualTo(4000);
+        assertThat(e.getMessage()).contains("POISON");
+        assertThat(e.logid()).isNotBlank().isEqualTo(fake.requests().get(0).logid());
+        assertThat(fake.requestCount(Endpoint.CREATE)).isEqualTo(1); // permanent: no quick retry
+    }
+
+    @Test
+    void authFailuresAreConfigurationErrors() {
+        fake.revokeAuth(true);
+        CozeException e = failure(coze.list(dataset, 1, 1));
+        assertThat(e.kind()).isEqualTo(CozeErrorKind.CONFIGURATION);
+        assertThat(e.code()).isEqualTo(4100);
+        assertThat(e.httpStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void aMissingDatasetIsAConfigurationError() {
+        fake.datasetMissing(Long.toString(dataset), true);
+        CozeException e = failure(coze.create(dataset, List.of(new NewDocument("a", "b"))));
+        assertThat(e.kind()).isEqualTo(CozeErrorKind.CONFIGURATION);
+        assertThat(e.code()).isEqualTo(4200);
+    }
+
+    @Test
+    void retryableFailuresAreRetriedQuicklyAndThenReported() {
+        fake.failWithCode(Endpoint.LIST, 5000, 1.0);
+        CozeException e = failure(coze.list(dataset, 1, 1));
+        assertThat(e.kind()).isEqualTo(CozeErrorKind.RETRYABLE);
+        assertThat(e.code()).isEqualTo(5000);
+        assertThat(fake.requestCount(Endpoint.LIST)).isEqualTo(3); // the call and two quick retries
+
+        fake.reset();
+        fake.failWithHttpStatus(Endpoint.LIST, 502, 1.0);
+        CozeException gateway = failure(coze.list(dataset, 1, 1));
+        assertThat(gateway.kind()).isEqualTo(CozeErrorKind.RETRYABLE);
+        assertThat(gateway.httpStatus()).isEqualTo(502);
+
+        fake.reset();
+        fake.failWithHttpStatus(Endpoint.LIST, 429, 1.0);
+        assertThat(failure(coze.list(dataset, 1, 1)).kind()).isEqualTo(CozeErrorKind.RETRYABLE);
+    }
+
+    @Test
+    void aTimedOutCreateIsNotRetriedBecauseCozeMayHaveAppliedIt() {
+        fake.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(4));
+        CozeException e = failure(coze.create(dataset, List.of(new NewDocument("slow", "content"))));
+        assertThat(e.kind()).isEqualTo(CozeErrorKind.RETRYABLE);
+        assertThat(e.mayHaveApplied()).isTrue();
+        assertThat(fake.requestCount(Endpoint.CREATE)).isEqualTo(1);
+        assertThat(fake.documents(Long.toString(dataset))).hasSize(1); // applied although we saw no answer
+    }
+
+    @Test
+    void aTimedOutDeleteIsRetriedBecauseDeletingTwiceIsHarmless() {
+        String id = await(coze.create(dataset, List.of(new NewDocument("d", "x")))).get(0).documentId();
+        fake.timeoutAfterApply(Endpoint.DELETE, 1.0, Duration.ofSeconds(4));
+        failure(coze.delete(List.of(id)));
+        assertThat(fake.requestCount(Endpoint.DELETE)).isEqualTo(3);
+    }
+
+    @Test
+    void neverMoreCallsInFlightThanMaxConcurrency() {
+        fake.latency(Duration.ofMillis(150));
+        List<Uni<List<CreatedDocument>>> calls = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            calls.add(coze.create(dataset, List.of(new NewDocument("p" + i, "x"))));
+        }
+        Uni.join().all(calls).andFailFast().await().atMost(WAIT);
+        assertThat(fake.maxConcurrentRequests()).isEqualTo(4); // coze.max-concurrency default
+        assertThat(fake.documents(Long.toString(dataset))).hasSize(16);
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(WAIT);
+    }
+
+    private static CozeException failure(Uni<?> uni) {
+        try {
+            uni.await().atMost(WAIT);
+        } catch (CozeException e) {
+            return e;
+        }
+        throw new AssertionError("expected a CozeException");
+    }
+}

@@ -1,0 +1,330 @@
+package io.cozecdc.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.agroal.api.AgroalDataSource;
+import io.cozecdc.changelog.Change;
+import io.cozecdc.changelog.ChangeLogRepository;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.ops.Reconciler;
+import io.cozecdc.testing.InjectFakeCoze;
+import io.cozecdc.testing.PipelineSupport;
+import io.cozecdc.testing.coze.FakeCoze;
+import io.cozecdc.testing.coze.FakeCoze.Endpoint;
+import io.cozecdc.testing.coze.FakeDocument;
+import io.cozecdc.testing.coze.FakeEvent;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/** The pipeline under concurrency, crashes, faults, poison records and revoked auth. */
+@QuarkusTest
+class SyncFaultsTest {
+
+    private static final List<String> FIELDS = List.of("id", "name", "stock_quantity");
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    SyncControl control;
+    @Inject
+    ConfigRegistry registry;
+    @Inject
+    SyncConfigRepository configs;
+    @Inject
+    Pool pool;
+    @Inject
+    BatchProcessor processor;
+    @Inject
+    ProcessingTracker tracker;
+    @Inject
+    ChangeLogRepository changeLog;
+    @Inject
+    ConfigSync configSync;
+    @Inject
+    Reconciler reconciler;
+    @InjectFakeCoze
+    FakeCoze coze;
+
+    PipelineSupport support;
+    String dataset;
+
+    @BeforeEach
+    void setUp() {
+        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
+        support.reset();
+        dataset = coze.createDataset("faults-kb");
+    }
+
+    @AfterEach
+    void tearDown() {
+        support.stop();
+        coze.reset();
+    }
+
+    @Test
+    void twoClaimersAtOnceProcessEveryChangeExactlyOnce() throws Exception {
+        support.config("two", "products", dataset, FIELDS, null);
+        List<String> ids = writeMixedWorkload(300);
+        long rows = support.db().count("SELECT COUNT(*) FROM data_change_logs");
+        coze.latency(Duration.ofMillis(20));
+
+        AtomicInteger claimed = new AtomicInteger();
+        List<Thread> claimers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Thread t = new Thread(() -> {
+                int n;
+                do {
+                    n = processor.processBatch().await().atMost(PipelineSupport.WAIT);
+                    claimed.addAndGet(n);
+                } while (n > 0 || support.pending() > 0);
+            });
+            claimers.add(t);
+            t.start();
+        }
+        for (Thread t : claimers) {
+            t.join(120_000);
+        }
+        assertThat(claimed.get()).as("rows claimed over both claimers").isEqualTo(rows);
+        settle();
+        assertExactState(ids);
+    }
+
+    @Test
+    void aReplicaThatDiesHoldingClaimsLosesNothing() {
+        support.config("lease", "products", dataset, FIELDS, null);
+        List<String> ids = writeMixedWorkload(60);
+        Instant now = Instant.now();
+        List<Change> held = changeLog.claim("dead-replica#1", 1000, now, now.plusSeconds(2)).await().atMost(PipelineSupport.WAIT);
+        assertThat(held).isNotEmpty();
+
+        support.start();
+        // nothing moves while the dead replica's lease lasts …
+        assertThat(support.pending()).isEqualTo(held.size());
+        // … then its rows come back and converge
+        awaitConverged();
+        assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE claimed_by LIKE 'dead-replica%'")).isZero();
+        assertExactState(ids);
+    }
+
+    @Test
+    void underServerErrorsGatewayErrorsAndLostAnswersTheFinalStateIsExact() {
+        support.config("faulty", "products", dataset, FIELDS, null);
+        coze.seed(42);
+        for (Endpoint endpoint : List.of(Endpoint.CREATE, Endpoint.DELETE, Endpoint.PROCESS)) {
+            coze.failWithCode(endpoint, 5000, 0.20)
+                    .failWithHttpStatus(endpoint, 502, 0.05)
+                    .timeoutAfterApply(endpoint, 0.03, Duration.ofSeconds(3));
+        }
+        support.start();
+        List<String> ids = writeMixedWorkload(200);
+
+        awaitConverged();
+        int creates = coze.requestCount(Endpoint.CREATE);
+        assertThat(creates).isPositive();
+        // lost answers leave documents nothing points to; reconciliation removes them once they are old enough
+        coze.clearFaults();
+        await().pollDelay(Duration.ofMillis(2500)).atMost(PipelineSupport.WAIT).until(() -> true);
+        reconciler.reconcile().await().atMost(PipelineSupport.WAIT);
+        settleDeletes();
+        assertExactState(ids);
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures")).isZero();
+    }
+
+    @Test
+    void aCreateWhoseAnswerWasLostLeavesNoDuplicateAfterReconciliation() {
+        support.config("lost", "products", dataset, FIELDS, null);
+        coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(3));
+        support.start();
+        String id = support.insertProduct("L1", "lost answer", "1.00", null, 1);
+        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures") == 1);
+        assertThat(coze.documents(dataset)).hasSize(1); // applied, but the service never heard of it
+
+        coze.clearFaults();
+        awaitConverged();
+        assertThat(coze.documents(dataset)).as("the retry created a second document").hasSize(2);
+
+        await().pollDelay(Duration.ofMillis(2500)).atMost(PipelineSupport.WAIT).until(() -> true);
+        int orphans = reconciler.reconcile().await().atMost(PipelineSupport.WAIT);
+        assertThat(orphans).isEqualTo(1);
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.content()).contains(id));
+        assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id))
+                .isEqualTo(coze.documents(dataset).get(0).documentId());
+    }
+
+    @Test
+    void reconciliationLeavesYoungDocumentsAndOthersDocumentsAlone() throws Exception {
+        support.config("owner", "products", dataset, FIELDS, null);
+        String foreign = coze.createDataset("unused");
+        // a document someone else made in the same dataset, and a young one of ours nothing points to yet
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String name : List.of("manual upload.txt", io.cozecdc.sync.DocumentNames.name(
+                registry.all().get(0).id(), 1, Instant.now(), "products", "k"))) {
+            String body = "{\"dataset_id\":" + dataset + ",\"document_bases\":[{\"name\":\"" + name + "\",\"source_info\":"
+                    + "{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}],\"chunk_strategy\":{\"chunk_type\":0},\"format_type\":0}";
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(coze.baseUrl()
+                    + "/open_api/knowledge/document/create")).header("Authorization", "Bearer " + io.cozecdc.testing.FakeCozeResource.TOKEN)
+                    .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).contains("\"code\":0");
+        }
+        assertThat(reconciler.reconcile().await().atMost(PipelineSupport.WAIT)).isZero();
+        assertThat(coze.documents(dataset)).hasSize(2);
+        assertThat(foreign).isNotBlank();
+    }
+
+    @Test
+    void aPoisonRecordIsDeadWithCodeAndMessageWhileTheRestSyncs() {
+        support.config("poison", "products", dataset, FIELDS, null);
+        coze.rejectContentContaining("POISON");
+        support.start();
+        List<String> good = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            good.add(support.insertProduct("G" + i, "good " + i, "1.00", null, i));
+        }
+        String bad = support.insertProduct("BAD", "POISON pill", "1.00", null, 0);
+
+        await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).size() == 25 && support.pending() == 0
+                && support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'") == 1);
+        Map<String, Object> dead = support.db().query("SELECT * FROM sync_failures").get(0);
+        assertThat(dead.get("record_key")).isEqualTo(bad);
+        assertThat(dead.get("error_code")).isEqualTo(4000);
+        assertThat((String) dead.get("error_message")).contains("POISON");
+        assertThat((String) dead.get("logid")).isNotBlank();
+        assertThat((String) dead.get("payload")).contains("POISON pill");
+        assertThat(support.documentsByKey(dataset, "id").keySet()).containsExactlyInAnyOrderElementsOf(good);
+    }
+
+    @Test
+    void aStaleRetryIsANoOp() {
+        SyncConfig config = support.config("stale", "products", dataset, FIELDS, null);
+        support.start();
+        String id = support.insertProduct("S1", "first", "1.00", null, 1);
+        support.db().update("UPDATE products SET name = 'second' WHERE id = ?", id);
+        awaitConverged();
+        long oldest = support.db().count("SELECT MIN(id) FROM data_change_logs WHERE record_uuid = ?", id);
+        int creates = coze.requestCount(Endpoint.CREATE);
+        support.db().update("INSERT INTO sync_failures (config_id, log_id, table_name, record_key, operation, payload, attempts, "
+                + "next_attempt_at, status) VALUES (?, ?, 'products', ?, 'INSERT', ?, 1, NOW(3), 'RETRYING')",
+                config.id(), oldest, id, "{\"id\": \"" + id + "\", \"name\": \"first\", \"stock_quantity\": 1}");
+
+        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
+        assertThat(coze.requestCount(Endpoint.CREATE)).isEqualTo(creates);
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.content()).contains("name: second"));
+    }
+
+    @Test
+    void revokedAuthPutsTheConfigInErrorHoldsChangesAndRecovers() {
+        SyncConfig config = support.config("auth", "products", dataset, FIELDS, null);
+        coze.revokeAuth(true);
+        support.start();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(support.insertProduct("A" + i, "auth " + i, "1.00", null, i));
+        }
+        await().atMost(PipelineSupport.WAIT).until(() -> support.pending() == 0
+                && support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'RETRYING'") == 30);
+        assertThat(support.db().scalar("SELECT status FROM sync_configs WHERE id = ?", config.id())).isEqualTo("ERROR");
+        assertThat((String) support.db().scalar("SELECT status_reason FROM sync_configs WHERE id = ?", config.id())).contains("4100");
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'")).isZero();
+        assertThat(coze.requestCount(Endpoint.CREATE)).as("no flood of calls").isLessThanOrEqualTo(5);
+
+        coze.revokeAuth(false);
+        awaitConverged();
+        assertThat(support.db().scalar("SELECT status FROM sync_configs WHERE id = ?", config.id())).isEqualTo("ACTIVE");
+        assertThat(support.documentsByKey(dataset, "id").keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void anOlderChangeCommittedAfterANewerOneLosesAndDeletesItsDocument() {
+        SyncConfig config = support.config("race", "products", dataset, FIELDS, null);
+        String id = support.insertProduct("R1", "older", "1.00", null, 1);
+        support.db().update("UPDATE products SET name = 'newer' WHERE id = ?", id);
+        List<Change> changes = changeLog.claim("test#race", 10, Instant.now(), Instant.now().plusSeconds(60))
+                .await().atMost(PipelineSupport.WAIT);
+        Change older = changes.get(0);
+        Change newer = changes.get(1);
+        assertThat(older.logId()).isLessThan(newer.logId());
+
+        coze.latency(Endpoint.CREATE, Duration.ofMillis(600));
+        // the newer change starts first and commits first; the older one reads "absent", creates, and loses
+        Uni<Map<Change, CommitStatus>> first = configSync.sync(config, List.of(newer)).memoize().indefinitely();
+        first.subscribe().with(x -> { });
+        await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+        Map<Change, CommitStatus> olderResult = configSync.sync(config, List.of(older)).await().atMost(PipelineSupport.WAIT);
+        Map<Change, CommitStatus> newerResult = first.await().atMost(PipelineSupport.WAIT);
+
+        assertThat(newerResult).containsValue(CommitStatus.SYNCED);
+        assertThat(olderResult).containsValue(CommitStatus.STALE);
+        coze.clearFaults();
+        control.resume();
+        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0);
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.content()).contains("name: newer"));
+        // the loser's document was created and then deleted
+        assertThat(coze.events()).filteredOn(e -> e.type() == FakeEvent.Type.CREATED).hasSize(2);
+        assertThat(coze.events()).filteredOn(e -> e.type() == FakeEvent.Type.DELETED).singleElement()
+                .satisfies(e -> assertThat(e.content()).contains("name: older"));
+    }
+
+    /** Inserts n products, updates every third, deletes every fifth; returns the ids inserted. */
+    private List<String> writeMixedWorkload(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(support.insertProduct("W" + i, "row " + i, "2.00", null, i));
+        }
+        for (int i = 0; i < n; i += 3) {
+            support.db().update("UPDATE products SET name = CONCAT(name, ' v2'), stock_quantity = stock_quantity + 1 WHERE id = ?", ids.get(i));
+        }
+        for (int i = 0; i < n; i += 5) {
+            support.db().update("DELETE FROM products WHERE id = ?", ids.get(i));
+        }
+        return ids;
+    }
+
+    /** Every live row has exactly one done document with its current content; deleted rows have none. */
+    private void assertExactState(List<String> ids) {
+        Map<String, List<FakeDocument>> byKey = support.documentsByKey(dataset, "id");
+        List<Map<String, Object>> live = support.db().query("SELECT id, name, stock_quantity FROM products");
+        assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(live.stream().map(r -> (String) r.get("id")).toList());
+        for (Map<String, Object> row : live) {
+            assertThat(byKey.get(row.get("id"))).as("documents of %s", row.get("id")).singleElement().satisfies(doc -> {
+                assertThat(doc.status()).isEqualTo(FakeDocument.DONE);
+                assertThat(doc.content()).isEqualTo("id: " + row.get("id") + "\nname: " + row.get("name")
+                        + "\nstock_quantity: " + row.get("stock_quantity") + "\n");
+            });
+        }
+        assertThat(ids).containsAll(byKey.keySet());
+    }
+
+    /** Drives the tracker and the janitor (jobs paused) until Coze holds only done documents we want. */
+    private void settle() {
+        control.resume();
+        awaitConverged();
+    }
+
+    private void settleDeletes() {
+        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0);
+    }
+
+    private void awaitConverged() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+                support.pending() == 0
+                        && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
+                        && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
+    }
+}
