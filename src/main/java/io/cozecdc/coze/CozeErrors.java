@@ -14,6 +14,8 @@ public final class CozeErrors {
     static final Set<Integer> RETRYABLE_CODES = Set.of(4009, 4013, 4102, 5000);
     /** Codes that stop a whole configuration: bad or under-privileged token, dataset gone. */
     static final Set<Integer> CONFIGURATION_CODES = Set.of(4100, 4101, 4200, 700012006);
+    /** Codes that say this request is wrong: bad parameters, bad file. */
+    static final Set<Integer> PERMANENT_CODES = Set.of(4000, 4300, 4301, 4302, 4303, 4304);
 
     private CozeErrors() {
     }
@@ -48,6 +50,10 @@ public final class CozeErrors {
             if (CONFIGURATION_CODES.contains(bodyCode)) {
                 return CozeErrorKind.CONFIGURATION;
             }
+            if (PERMANENT_CODES.contains(bodyCode)) {
+                return CozeErrorKind.PERMANENT;
+            }
+            // an undocumented code: let the HTTP status decide
         }
         if (httpStatus == 429 || httpStatus >= 500 || httpStatus == 408) {
             return CozeErrorKind.RETRYABLE;
