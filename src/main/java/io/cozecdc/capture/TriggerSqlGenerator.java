@@ -129,6 +129,19 @@ public class TriggerSqlGenerator {
         return "OLD." + name + " <=> NEW." + name;
     }
 
+    /**
+     * The key-as-text and JSON_OBJECT expressions over a row alias, exactly as the triggers write
+     * them: a backfill uses them so its snapshot rows look like live changes.
+     */
+    public static String keyExpression(TableSchema schema, String row) {
+        return keyText(schema, row);
+    }
+
+    /** See {@link #keyExpression}. */
+    public static String rowJsonExpression(TableSchema schema, String row) {
+        return jsonObject(schema, row);
+    }
+
     private static String keyText(TableSchema schema, String row) {
         String ref = row + "." + identifier(schema.key().name());
         return schema.key().isBinary() ? "HEX(" + ref + ")" : "CAST(" + ref + " AS CHAR)";

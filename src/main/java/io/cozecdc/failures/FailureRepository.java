@@ -54,6 +54,13 @@ public class FailureRepository {
             + "WHERE claimed_by = ? AND id IN ";
     static final String DUE_NOW = "UPDATE sync_failures SET next_attempt_at = ? WHERE config_id = ? AND status = 'RETRYING'";
     static final String DELETE_CONFIG = "DELETE FROM sync_failures WHERE config_id = ?";
+    static final String FIND_ID = "SELECT " + COLUMNS + " FROM sync_failures WHERE id = ?";
+    static final String REPLAY_ONE = "UPDATE sync_failures SET status = 'RETRYING', attempts = 0, next_attempt_at = ?, "
+            + "updated_at = ?, claimed_by = NULL, claim_expires_at = NULL WHERE id = ?";
+    static final String REPLAY_CONFIG = "UPDATE sync_failures SET status = 'RETRYING', attempts = 0, next_attempt_at = ?, "
+            + "updated_at = ?, claimed_by = NULL, claim_expires_at = NULL WHERE config_id = ? AND (status = 'DEAD' OR next_attempt_at IS NOT NULL)";
+    static final String DELETE_ID = "DELETE FROM sync_failures WHERE id = ?";
+    static final String COUNTS = "SELECT config_id, status, COUNT(*) AS n FROM sync_failures GROUP BY config_id, status";
 
     private final Pool pool;
 
@@ -152,6 +159,63 @@ public class FailureRepository {
 
     public Uni<Integer> deleteConfig(SqlClient client, long configId) {
         return client.preparedQuery(DELETE_CONFIG).execute(Tuple.of(configId)).map(RowSet::rowCount);
+    }
+
+    /** A page of failures, newest first, optionally of one config and one status; and the total. */
+    public Uni<Page> page(Long configId, FailureStatus status, int page, int size) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        Tuple params = Tuple.tuple();
+        if (configId != null) {
+            where.append(" AND config_id = ?");
+            params.addLong(configId);
+        }
+        if (status != null) {
+            where.append(" AND status = ?");
+            params.addString(status.name());
+        }
+        Tuple pageParams = Tuple.tuple();
+        for (int i = 0; i < params.size(); i++) {
+            pageParams.addValue(params.getValue(i));
+        }
+        pageParams.addInteger(size).addInteger((page - 1) * size);
+        return pool.preparedQuery("SELECT COUNT(*) FROM sync_failures" + where).execute(params)
+                .chain(count -> pool.preparedQuery("SELECT " + COLUMNS + " FROM sync_failures" + where
+                        + " ORDER BY id DESC LIMIT ? OFFSET ?").execute(pageParams)
+                        .map(rows -> new Page(all(rows), count.iterator().next().getLong(0))));
+    }
+
+    /** The failure, or null. */
+    public Uni<FailureRecord> findById(long id) {
+        return pool.preparedQuery(FIND_ID).execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext() ? from(rows.iterator().next()) : null);
+    }
+
+    /** Replays one failure now, as a fresh series of attempts; false when it does not exist. */
+    public Uni<Boolean> replay(long id, Instant now) {
+        return pool.preparedQuery(REPLAY_ONE).execute(Tuple.of(Timestamps.toDb(now), Timestamps.toDb(now), id)).map(r -> r.rowCount() == 1);
+    }
+
+    /** Replays every dead or waiting failure of a config now; returns how many. */
+    public Uni<Integer> replayConfig(long configId, Instant now) {
+        return pool.preparedQuery(REPLAY_CONFIG).execute(Tuple.of(Timestamps.toDb(now), Timestamps.toDb(now), configId))
+                .map(RowSet::rowCount);
+    }
+
+    public Uni<Boolean> delete(long id) {
+        return pool.preparedQuery(DELETE_ID).execute(Tuple.of(id)).map(r -> r.rowCount() == 1);
+    }
+
+    /** One page of failures. */
+    public record Page(List<FailureRecord> items, long total) {
+    }
+
+    /** Open failures per config and status. */
+    public Uni<Map<Long, Map<FailureStatus, Long>>> counts() {
+        return pool.query(COUNTS).execute().map(rows -> {
+            Map<Long, Map<FailureStatus, Long>> counts = new HashMap<>();
+            rows.forEach(r -> counts.computeIfAbsent(r.getLong("config_id"), k -> new java.util.EnumMap<>(FailureStatus.class))
+                    .put(FailureStatus.valueOf(r.getString("status")), r.getLong("n")));
+            return counts;
+        });
     }
 
     static FailureRecord from(Row row) {

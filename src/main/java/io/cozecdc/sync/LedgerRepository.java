@@ -38,7 +38,11 @@ public class LedgerRepository {
     static final String KNOWN = "SELECT document_id FROM coze_documents WHERE document_id IN ";
     static final String FIND = "SELECT " + COLUMNS + " FROM coze_documents WHERE document_id = ?";
     static final String OF_CONFIG = "SELECT document_id FROM coze_documents WHERE config_id = ? AND state <> 'OBSOLETE'";
-    static final String COUNTS = "SELECT config_id, state, COUNT(*) AS n FROM coze_documents GROUP BY config_id, state";
+    /** Served by idx_coze_documents_work: only the (few) documents in the given state are read. */
+    static final String COUNT_IN_STATE = "SELECT config_id, COUNT(*) AS n FROM coze_documents WHERE state = ? GROUP BY config_id";
+    static final String OBSOLETE_CONFIG = "UPDATE coze_documents SET state = 'OBSOLETE', state_reason = ?, next_check_at = ? "
+            + "WHERE config_id = ? AND state <> 'OBSOLETE'";
+    static final String FORGET_CONFIG = "DELETE FROM coze_documents WHERE config_id = ?";
 
     private final Pool pool;
 
@@ -143,14 +147,24 @@ public class LedgerRepository {
         });
     }
 
-    /** Document counts per config and state. */
-    public Uni<Map<Long, Map<DocumentState, Long>>> counts() {
-        return pool.query(COUNTS).execute().map(rows -> {
-            Map<Long, Map<DocumentState, Long>> counts = new java.util.HashMap<>();
-            rows.forEach(r -> counts.computeIfAbsent(r.getLong("config_id"), k -> new java.util.EnumMap<>(DocumentState.class))
-                    .put(DocumentState.valueOf(r.getString("state")), r.getLong("n")));
+    /** Documents in a state, per config. */
+    public Uni<Map<Long, Long>> countInState(DocumentState state) {
+        return pool.preparedQuery(COUNT_IN_STATE).execute(Tuple.of(state.name())).map(rows -> {
+            Map<Long, Long> counts = new java.util.HashMap<>();
+            rows.forEach(r -> counts.put(r.getLong("config_id"), r.getLong("n")));
             return counts;
         });
+    }
+
+    /** Marks every wanted document of a config for deletion from Coze; returns how many. */
+    public Uni<Integer> markConfigObsolete(SqlClient client, long configId, String reason, Instant now) {
+        return client.preparedQuery(OBSOLETE_CONFIG).execute(Tuple.of(reason, Timestamps.toDb(now), configId))
+                .map(RowSet::rowCount);
+    }
+
+    /** Forgets a config's documents without deleting them from Coze (keepDocuments). */
+    public Uni<Integer> forgetConfig(SqlClient client, long configId) {
+        return client.preparedQuery(FORGET_CONFIG).execute(Tuple.of(configId)).map(RowSet::rowCount);
     }
 
     static List<String> ids(List<LedgerDocument> docs) {

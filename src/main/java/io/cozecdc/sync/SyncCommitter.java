@@ -185,9 +185,8 @@ public class SyncCommitter {
     public Uni<List<String>> promote(LedgerDocument doc) {
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
-            return synced.lock(conn, doc.configId(), List.of(doc.recordKey()), now).chain(states -> {
-                DocState state = states.get(doc.recordKey());
-                if (doc.documentId().equals(state.pendingDocumentId())) {
+            return synced.lockIfPresent(conn, doc.configId(), doc.recordKey()).chain(state -> {
+                if (state != null && doc.documentId().equals(state.pendingDocumentId())) {
                     List<String> obsolete = state.documentId() == null ? List.of() : List.of(state.documentId());
                     return synced.save(conn, List.of(state.promoted()), now)
                             .chain(() -> ledger.setState(conn, doc.documentId(), DocumentState.DONE, null))
@@ -195,7 +194,7 @@ public class SyncCommitter {
                             .chain(() -> ledger.markObsolete(conn, obsolete, "replaced by " + doc.documentId(), now))
                             .replaceWith(obsolete);
                 }
-                if (doc.documentId().equals(state.documentId())) {
+                if (state != null && doc.documentId().equals(state.documentId())) {
                     return ledger.setState(conn, doc.documentId(), DocumentState.DONE, null).replaceWith(List.<String>of());
                 }
                 return ledger.markObsolete(conn, List.of(doc.documentId()), "superseded while processing", now)
@@ -213,10 +212,9 @@ public class SyncCommitter {
     public Uni<List<String>> processingFailed(SyncConfig config, LedgerDocument doc, int code, String reason, Change change) {
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
-            return synced.lock(conn, doc.configId(), List.of(doc.recordKey()), now).chain(states -> {
-                DocState state = states.get(doc.recordKey());
+            return synced.lockIfPresent(conn, doc.configId(), doc.recordKey()).chain(state -> {
                 Uni<Void> work = ledger.markObsolete(conn, List.of(doc.documentId()), reason, now);
-                if (doc.documentId().equals(state.pendingDocumentId())) {
+                if (state != null && doc.documentId().equals(state.pendingDocumentId())) {
                     Change failed = change != null ? change
                             : new Change(doc.logId(), config.tableName(), doc.recordKey(), io.cozecdc.changelog.Operation.UPDATE,
                                     null, doc.capturedAt(), null);

@@ -30,6 +30,7 @@ public class SyncedDocumentRepository {
                                         pending_document_id = ?, pending_content_hash = ?, updated_at = ?
              WHERE config_id = ? AND record_key = ?""";
     static final String DELETE_CONFIG = "DELETE FROM synced_documents WHERE config_id = ?";
+    static final String COUNT_LIVE = "SELECT COUNT(*) FROM synced_documents WHERE config_id = ? AND document_id IS NOT NULL";
     static final String LIVE_DOCUMENTS = """
             SELECT document_id FROM synced_documents WHERE config_id = ? AND document_id IS NOT NULL""";
 
@@ -91,6 +92,16 @@ public class SyncedDocumentRepository {
                     .addLocalDateTime(Timestamps.toDb(now)).addLong(s.configId()).addString(s.recordKey()));
         }
         return conn.preparedQuery(SAVE).executeBatch(batch).replaceWithVoid();
+    }
+
+    /** Locks one record's row if it exists; null when it does not (nothing is created). */
+    public Uni<DocState> lockIfPresent(SqlConnection conn, long configId, String key) {
+        return lockExisting(conn, configId, List.of(key)).map(states -> states.get(key));
+    }
+
+    /** Rows of a config that have a processed document in Coze. */
+    public Uni<Long> countLive(SqlClient client, long configId) {
+        return client.preparedQuery(COUNT_LIVE).execute(Tuple.of(configId)).map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Integer> deleteConfig(SqlClient client, long configId) {

@@ -1,0 +1,13 @@
+package io.cozecdc.configs;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** What a configuration holds in Coze and what is still on its way. */
+@Schema(name = "ConfigStats")
+public record ConfigStats(
+        @Schema(description = "Rows with a processed document in Coze") long documents,
+        @Schema(description = "Documents Coze is still processing") long processing,
+        @Schema(description = "Documents no longer wanted, waiting to be deleted from Coze") long pendingDeletes,
+        @Schema(description = "Changes waiting to be retried") long retrying,
+        @Schema(description = "Dead letters: changes that gave up") long dead) {
+}
