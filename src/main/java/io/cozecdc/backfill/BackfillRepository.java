@@ -35,7 +35,7 @@ public class BackfillRepository {
             UPDATE backfill_jobs SET claimed_by = ?, claim_expires_at = ?
              WHERE config_id = ? AND state = 'RUNNING' AND (claim_expires_at IS NULL OR claim_expires_at < ? OR claimed_by = ?)""";
     static final String RUNNING = "SELECT config_id FROM backfill_jobs WHERE state = 'RUNNING' AND "
-            + "(claim_expires_at IS NULL OR claim_expires_at < ?) ORDER BY updated_at";
+            + "(claim_expires_at IS NULL OR claim_expires_at < ? OR claimed_by = ?) ORDER BY updated_at";
     static final String ADVANCE = """
             UPDATE backfill_jobs SET rows_done = rows_done + ?, last_key = ?, updated_at = ?
              WHERE config_id = ? AND state = 'RUNNING' AND claimed_by = ?""";
@@ -72,9 +72,9 @@ public class BackfillRepository {
         });
     }
 
-    /** Config ids of running jobs that nobody holds now. */
-    public Uni<List<Long>> runnable(Instant now) {
-        return pool.preparedQuery(RUNNING).execute(Tuple.of(Timestamps.toDb(now))).map(rows -> {
+    /** Config ids of running jobs that nobody else holds now. */
+    public Uni<List<Long>> runnable(String owner, Instant now) {
+        return pool.preparedQuery(RUNNING).execute(Tuple.of(Timestamps.toDb(now), owner)).map(rows -> {
             List<Long> ids = new ArrayList<>();
             rows.forEach(r -> ids.add(r.getLong(0)));
             return ids;

@@ -58,7 +58,7 @@ public class BackfillWorker {
 
     /** One step of every runnable backfill. */
     public Uni<Void> stepAll() {
-        return jobs.runnable(clock.instant())
+        return jobs.runnable(instance.id(), clock.instant())
                 .chain(ids -> Multi.createFrom().iterable(ids)
                         .onItem().transformToUniAndConcatenate(this::step)
                         .collect().last().replaceWithVoid())
