@@ -176,6 +176,35 @@ class StateMetricsTest {
         assertThat(Scrape.now().value("cdc_sync_failures", Map.of("config", "short-lived"))).isNull();
     }
 
+    @Test
+    void everyMetricTheAlertsAndTheDashboardUseIsExported() throws Exception {
+        support.config("everything", "products", dataset, List.of("id", "name", "description"), null);
+        coze.failProcessingContaining("FAILS-ONCE", "parse error");
+        support.start();
+        support.insertProduct("E1", "plain", "1.00", null, 1);
+        String failing = support.insertProduct("E2", "FAILS-ONCE", "1.00", null, 1);
+        String longRow = support.insertProduct("E3", "long", "1.00", null, 1);
+        support.db().update("UPDATE products SET description = ? WHERE id = ?", "长描述".repeat(3000), longRow);
+        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count(
+                "SELECT COUNT(*) FROM sync_failures WHERE record_key = ?", failing) > 0);
+        coze.clearFaults();
+        awaitConverged();
+        refresh();
+
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        for (String file : List.of("deploy/prometheus/cdc-alerts.rules.yaml", "deploy/grafana/coze-cdc-dashboard.json")) {
+            var m = java.util.regex.Pattern.compile("\\b((?:cdc|coze)_[a-z_]+)\\b")
+                    .matcher(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+        }
+        assertThat(used).as("metric names in the alert rules and the dashboard").contains("cdc_pending_changes",
+                "cdc_sync_lag_seconds_bucket", "coze_requests_seconds_count");
+        Scrape scrape = Scrape.now();
+        assertThat(used).allSatisfy(name -> assertThat(scrape.exports(name)).as("%s in /q/metrics", name).isTrue());
+    }
+
     private void refresh() {
         metrics.refresh().await().atMost(PipelineSupport.WAIT);
     }

@@ -33,6 +33,12 @@ public final class Scrape {
         return null;
     }
 
+    /** True when the name is a sample, or the family of histogram/summary samples (_bucket, _count, _sum). */
+    public boolean exports(String name) {
+        return java.util.stream.Stream.of("", "_bucket", "_count", "_sum")
+                .anyMatch(suffix -> value(name + suffix, Map.of()) != null);
+    }
+
     /** Like {@link #value} but 0 when the sample is absent (a counter not yet created). */
     public double valueOrZero(String name, Map<String, String> labels) {
         Double v = value(name, labels);
