@@ -46,10 +46,6 @@ public interface CozeConfig {
     @WithDefault("1000")
     int maxWaiting();
 
-    /** TCP connect timeout. Default 5 s. */
-    @WithDefault("5s")
-    Duration connectTimeout();
-
     /** Time allowed for one call's answer, after which the call counts as failed (retryable). Default 30 s. */
     @WithDefault("30s")
     Duration requestTimeout();
@@ -76,9 +72,9 @@ public interface CozeConfig {
     interface Chunking {
         /**
          * Separator Coze splits on. Rendered rows never contain it, so a row up to max-tokens is one chunk.
-         * Default "\n###cdc-row###\n".
+         * Default "###cdc-row###".
          */
-        @WithDefault("\\n###cdc-row###\\n")
+        @WithDefault("###cdc-row###")
         String separator();
 
         /** Largest chunk in tokens (Coze allows 100-2000). Longer rows are split by Coze. Default 2000. */
