@@ -29,7 +29,8 @@ public class ApiAuthFilter {
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getRequestUri().getRawPath();
-        if (!path.startsWith(PREFIX) || (expected == null && config.open())) {
+        // decided on the path as the router resolves it: /q/%2e%2e/api/… is an API call too
+        if (!(path.startsWith(PREFIX) || ApiPaths.isApi(path)) || (expected == null && config.open())) {
             return Optional.empty();
         }
         if (expected == null) {

@@ -43,4 +43,27 @@ public record ColumnInfo(String name, String dataType, String columnType, int po
     public boolean isSpatial() {
         return SPATIAL_TYPES.contains(dataType);
     }
+
+    /**
+     * The most characters a value of this column can take as text in the change log's record key
+     * (binary as HEX, twice its bytes); 0 for types whose text is short (numbers, dates).
+     */
+    public long maxKeyTextLength() {
+        return switch (dataType) {
+            case "char", "varchar" -> declaredLength();
+            case "binary", "varbinary" -> 2 * declaredLength();
+            case "tinytext" -> 255;
+            case "tinyblob" -> 510;
+            case "text", "mediumtext", "longtext", "blob", "mediumblob", "longblob" -> Long.MAX_VALUE;
+            // the definition lists every member: an upper bound of any value's length
+            case "enum", "set" -> columnType.length();
+            default -> 0;
+        };
+    }
+
+    private long declaredLength() {
+        int open = columnType.indexOf('(');
+        int close = columnType.indexOf(')', open + 1);
+        return open < 0 || close < 0 ? Long.MAX_VALUE : Long.parseLong(columnType.substring(open + 1, close).trim());
+    }
 }

@@ -46,9 +46,22 @@ public class SchemaRepository {
 
     /** The exact name and type (BASE TABLE, VIEW, …) of a table, or null when it does not exist. */
     public Uni<TableRef> findTable(String table) {
+        if (!possibleName(table)) {
+            // no table can have this name; information_schema (utf8mb3) would even refuse to compare it
+            return Uni.createFrom().nullItem();
+        }
         return pool.preparedQuery(FIND_TABLE).execute(Tuple.of(table))
                 .map(rows -> first(rows) == null ? null
                         : new TableRef(first(rows).getString(0), first(rows).getString(1)));
+    }
+
+    /**
+     * Whether a table could have this name: MySQL and MariaDB identifiers are at most 64 characters of
+     * the Basic Multilingual Plane, without U+0000.
+     */
+    static boolean possibleName(String name) {
+        return name != null && !name.isEmpty() && name.codePointCount(0, name.length()) <= 64
+                && name.codePoints().allMatch(cp -> cp > 0 && cp <= 0xFFFF);
     }
 
     /** Columns of a table in ordinal order; empty when the table does not exist. */

@@ -20,6 +20,9 @@ public class TableDescriber {
             "synced_documents", "coze_documents", "sync_failures", "cdc_schema_history",
             "cdc_sample_schema_history", "backfill_jobs", "cdc_job_leases");
 
+    /** Width of data_change_logs.record_uuid and synced_documents.record_key, in characters. */
+    static final int MAX_KEY_TEXT = 255;
+
     private final SchemaRepository schema;
 
     public TableDescriber(SchemaRepository schema) {
@@ -64,6 +67,13 @@ public class TableDescriber {
         }
         ColumnInfo keyColumn = columns.stream().filter(c -> c.name().equals(key.get(0))).findFirst()
                 .orElseThrow(() -> new UnsupportedTableException(table, "its key column " + key.get(0) + " is not listed"));
+        if (keyColumn.maxKeyTextLength() > MAX_KEY_TEXT) {
+            // a longer key would not fit the change log: the trigger's insert, and with it the application's
+            // write, would fail
+            throw new UnsupportedTableException(table, "its key column " + keyColumn.name() + " (" + keyColumn.columnType()
+                    + ") can hold values longer than " + MAX_KEY_TEXT + " characters (as text; binary keys count as hex), "
+                    + "the longest record key the change log holds; captured, such a row's insert would fail");
+        }
         return new TableSchema(table, keyColumn, columns);
     }
 }

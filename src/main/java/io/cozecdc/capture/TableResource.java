@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -80,7 +81,7 @@ public class TableResource {
                 .chain(installed -> triggers.status(installed.table()))
                 .chain(status -> configs.findAll().map(all -> TableView.of(status, all.stream()
                         .filter(c -> c.tableName().equals(status.table())).map(SyncConfig::name).toList())))
-                .map(view -> Response.created(URI.create("/api/v1/tables/" + view.table())).entity(view).build());
+                .map(view -> Response.created(location(view.table())).entity(view).build());
     }
 
     @DELETE
@@ -118,6 +119,11 @@ public class TableResource {
         return triggers.triggerSql(table)
                 .onFailure(UnknownTableException.class).transform(e -> ApiException.notFound(e.getMessage()))
                 .onFailure(UnsupportedTableException.class).transform(e -> ApiException.badRequest(e.getMessage()));
+    }
+
+    /** The table's URL; any legal table name (spaces, quotes, non-ASCII) is percent-encoded as one path segment. */
+    static URI location(String table) {
+        return UriBuilder.fromPath("/api/v1/tables/{table}").build(table);
     }
 
     /** Body of POST /api/v1/tables. */

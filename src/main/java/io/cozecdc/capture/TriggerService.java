@@ -57,10 +57,16 @@ public class TriggerService {
     public Uni<Boolean> remove(String table) {
         return schema.findTable(table).chain(ref -> {
             String exact = ref == null ? table : ref.name();
-            Uni<Void> drop = ref == null ? Uni.createFrom().voidItem()
-                    : schema.runDdl(null, generator.dropStatements(exact));
-            return drop.chain(() -> captured.delete(exact))
-                    .invoke(removed -> Log.infof("Removed capture triggers from %s", exact));
+            // drops only when our triggers are there, and counts that as a removal even if the table was not recorded
+            Uni<Boolean> drop = ref == null ? Uni.createFrom().item(false)
+                    : schema.triggers(exact).chain(all -> ours(exact, all).isEmpty() ? Uni.createFrom().item(false)
+                            : schema.runDdl(null, generator.dropStatements(exact)).replaceWith(true));
+            return drop.chain(dropped -> captured.delete(exact).map(forgotten -> dropped || forgotten))
+                    .invoke(removed -> {
+                        if (removed) {
+                            Log.infof("Removed capture triggers from %s", exact);
+                        }
+                    });
         });
     }
 

@@ -25,7 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class TriggerSqlGenerator {
 
     /** Part of the columns hash: changing how triggers are generated makes installed ones drift. */
-    public static final String GENERATOR_VERSION = "coze-cdc-triggers/1";
+    public static final String GENERATOR_VERSION = "coze-cdc-triggers/2";
 
     /** MySQL and MariaDB limit trigger names to 64 characters. */
     static final int MAX_TRIGGER_NAME = 64;
@@ -113,12 +113,18 @@ public class TriggerSqlGenerator {
         String anyChanged = schema.columns().stream()
                 .map(TriggerSqlGenerator::unchanged)
                 .collect(Collectors.joining("\n   AND ", "NOT (", ")"));
+        // Not a UNION of an OLD and a NEW SELECT: MariaDB sizes a UNION's column from JSON_OBJECT's
+        // estimated length, which escaping exceeds (a control character becomes six characters), and
+        // the truncated JSON then fails the CHECK on change_data, failing the application's UPDATE.
+        // Two numbered rows pick OLD (1: the old key's DELETE) or NEW (2: the UPDATE) instead.
         return "INSERT INTO data_change_logs (table_name, record_uuid, operation_type, change_data)\n"
-                + "SELECT " + literal(schema.table()) + ", " + keyText(schema, "OLD") + ", 'DELETE', "
-                + jsonObject(schema, "OLD") + "\n FROM DUAL WHERE " + keyChanged + "\n"
-                + "UNION ALL\n"
-                + "SELECT " + literal(schema.table()) + ", " + keyText(schema, "NEW") + ", 'UPDATE', "
-                + jsonObject(schema, "NEW") + "\n FROM DUAL WHERE " + anyChanged;
+                + "SELECT " + literal(schema.table()) + ",\n"
+                + " IF(cdc_row.n = 1, " + keyText(schema, "OLD") + ", " + keyText(schema, "NEW") + "),\n"
+                + " IF(cdc_row.n = 1, 'DELETE', 'UPDATE'),\n"
+                + " IF(cdc_row.n = 1, " + jsonObject(schema, "OLD") + ",\n    " + jsonObject(schema, "NEW") + ")\n"
+                + " FROM (SELECT 1 AS n UNION ALL SELECT 2) AS cdc_row\n"
+                + " WHERE (cdc_row.n = 1 AND " + keyChanged + ")\n"
+                + "    OR (cdc_row.n = 2 AND " + anyChanged + ")";
     }
 
     private static String unchanged(ColumnInfo column) {
