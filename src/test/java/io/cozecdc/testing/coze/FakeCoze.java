@@ -154,6 +154,24 @@ public final class FakeCoze implements AutoCloseable {
     }
 
     /**
+     * Keeps (the default) or stops keeping the history behind {@link #requests()}, bodies included.
+     * Benchmarks that send a million documents turn it off so the history does not fill the heap;
+     * counters, concurrency figures, documents and events are kept either way. Survives {@link #reset()}.
+     *
+     * @param keep false to stop recording requests
+     * @return this
+     */
+    public FakeCoze recordRequests(boolean keep) {
+        log.keepHistory(keep);
+        return this;
+    }
+
+    /** @return how many documents create calls registered since the last reset, deleted ones included */
+    public long documentsCreated() {
+        return store.createdCount();
+    }
+
+    /**
      * @param endpoint the endpoint
      * @return how many requests addressed it since the last reset (counted on arrival)
      */
