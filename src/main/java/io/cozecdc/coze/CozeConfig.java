@@ -35,6 +35,14 @@ public interface CozeConfig {
     @WithDefault("4")
     int maxConcurrency();
 
+    /**
+     * Documents per create call, 1 to 10 (Coze's limit). Default 10: fewer, larger calls. Smaller
+     * values only help to compare with a one-document-per-call client (the benchmark's baseline).
+     */
+    @WithDefault("10")
+    @WithName("documents-per-create")
+    int documentsPerCreate();
+
     /** Coze calls started per second at most (client-side limit; Coze publishes none). Default 40. */
     @WithDefault("40")
     double rateLimitPerSecond();

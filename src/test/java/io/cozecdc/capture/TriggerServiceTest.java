@@ -255,14 +255,27 @@ class TriggerServiceTest {
         assertThat(db.count("SELECT COUNT(*) FROM data_change_logs WHERE table_name = 't_int_key'")).isEqualTo(written.get());
     }
 
+    /** Runs a script the way the mysql client does: comments skipped, statements end at the current DELIMITER. */
     private void runScript(String script) {
-        String[] statements = script.lines().filter(l -> !l.startsWith("--"))
-                .reduce("", (a, b) -> a + b + "\n").split(";\n");
-        for (String s : statements) {
-            if (!s.isBlank()) {
-                db.execute(s);
+        String delimiter = ";";
+        StringBuilder statement = new StringBuilder();
+        for (String line : script.lines().toList()) {
+            if (line.startsWith("--")) {
+                continue;
+            }
+            if (line.startsWith("DELIMITER ")) {
+                delimiter = line.substring("DELIMITER ".length()).strip();
+                continue;
+            }
+            if (line.endsWith(delimiter)) {
+                statement.append(line, 0, line.length() - delimiter.length());
+                db.execute(statement.toString());
+                statement.setLength(0);
+            } else {
+                statement.append(line).append('\n');
             }
         }
+        assertThat(statement.toString()).as("a statement without its delimiter").isBlank();
     }
 
     /** Whitespace and charset introducers, which the server may rewrite when it stores a trigger. */
