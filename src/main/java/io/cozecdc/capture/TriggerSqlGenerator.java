@@ -28,7 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class TriggerSqlGenerator {
 
     /** Part of the columns hash: changing how triggers are generated makes installed ones drift. */
-    public static final String GENERATOR_VERSION = "coze-cdc-triggers/2";
+    public static final String GENERATOR_VERSION = "coze-cdc-triggers/3";
 
     /** MySQL and MariaDB limit trigger names to 64 characters. */
     static final int MAX_TRIGGER_NAME = 64;
@@ -174,6 +174,12 @@ public class TriggerSqlGenerator {
         }
         if (column.isSpatial()) {
             return "ST_AsText(" + ref + ")";
+        }
+        if (column.isText()) {
+            // A latin1 (or other non-utf8mb4) column would otherwise pull the utf8mb4 key literals into
+            // its own character set, and a column name that set cannot hold fails the application's write
+            // with "Illegal mix of collations for operation 'json_object'".
+            return "CONVERT(" + ref + " USING utf8mb4)";
         }
         return ref;
     }
