@@ -202,9 +202,6 @@ pass "promtool test rules: ${#tests[@]} files, $cases test cases"
 
 step "(a) Alert rules: every alert has firing and silent tests and a runbook section"
 runbook=docs/operations.md
-if [ ! -f "$runbook" ] || ! grep -q 'CdcBacklogTooLarge' "$runbook"; then
-  runbook=docs/operations-alerts.md
-fi
 alerts="$(sed -n 's/^ *- alert: *\([A-Za-z0-9_]*\).*/\1/p' "$rules" | sort -u)"
 [ -n "$alerts" ] || die "no alert found in $rules"
 for alert in $alerts; do

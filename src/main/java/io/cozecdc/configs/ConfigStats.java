@@ -9,5 +9,7 @@ public record ConfigStats(
         @Schema(description = "Documents Coze is still processing") long processing,
         @Schema(description = "Documents no longer wanted, waiting to be deleted from Coze") long pendingDeletes,
         @Schema(description = "Changes waiting to be retried") long retrying,
+        @Schema(description = "Of the retrying and dead changes: those whose upload Coze failed to process "
+                + "(document status 9) or did not finish in time") long processingFailed,
         @Schema(description = "Dead letters: changes that gave up") long dead) {
 }

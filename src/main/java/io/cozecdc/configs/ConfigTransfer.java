@@ -126,7 +126,8 @@ public class ConfigTransfer {
     private record Planned(int index, SyncConfigRequest request, SyncConfigValidator.Valid valid, ApiException error) {
     }
 
-    /** A set of configurations, as exported and imported. */
+    /** A set of configurations, as exported and imported (read and written by our own mappers: native needs reflection). */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record ConfigBundle(List<SyncConfigRequest> syncConfigs) {
     }
 

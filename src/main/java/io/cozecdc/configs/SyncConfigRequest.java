@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.cozecdc.api.StrictStringDeserializer;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A sync configuration as written by a client (create, replace, import). */
+@RegisterForReflection // also read and written by ConfigTransfer's own YAML/JSON mappers
 @Schema(name = "SyncConfigRequest", description = "What to sync where")
 public record SyncConfigRequest(
         @Schema(description = "Unique name, 1-100 characters", example = "products-public", required = true) String name,

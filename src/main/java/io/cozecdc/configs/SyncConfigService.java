@@ -63,14 +63,14 @@ public class SyncConfigService {
     public Uni<List<SyncConfigView>> list() {
         return configs.findAll().chain(all -> Uni.combine().all()
                 .unis(ledger.countInState(DocumentState.PROCESSING), ledger.countInState(DocumentState.OBSOLETE),
-                        failures.counts(), backfills.findAll())
+                        failures.counts(), failures.processingFailureCounts(), backfills.findAll())
                 .asTuple()
                 .chain(t -> {
-                    Map<Long, BackfillJob> jobs = t.getItem4().stream()
+                    Map<Long, BackfillJob> jobs = t.getItem5().stream()
                             .collect(java.util.stream.Collectors.toMap(BackfillJob::configId, j -> j));
                     List<Uni<SyncConfigView>> views = all.stream().map(c -> synced.countLive(pool, c.id())
-                            .map(live -> SyncConfigView.of(c, stats(c.id(), live, t.getItem1(), t.getItem2(), t.getItem3()),
-                                    BackfillView.of(jobs.get(c.id()))))).toList();
+                            .map(live -> SyncConfigView.of(c, stats(c.id(), live, t.getItem1(), t.getItem2(), t.getItem3(),
+                                    t.getItem4()), BackfillView.of(jobs.get(c.id()))))).toList();
                     return views.isEmpty() ? Uni.createFrom().item(List.<SyncConfigView>of()) : Uni.join().all(views).andFailFast();
                 }));
     }
@@ -203,17 +203,19 @@ public class SyncConfigService {
     private Uni<SyncConfigView> view(SyncConfig c) {
         return Uni.combine().all()
                 .unis(synced.countLive(pool, c.id()), ledger.countInState(DocumentState.PROCESSING),
-                        ledger.countInState(DocumentState.OBSOLETE), failures.counts(), backfills.find(c.id()))
+                        ledger.countInState(DocumentState.OBSOLETE), failures.counts(), failures.processingFailureCounts(),
+                        backfills.find(c.id()))
                 .asTuple()
-                .map(t -> SyncConfigView.of(c, stats(c.id(), t.getItem1(), t.getItem2(), t.getItem3(), t.getItem4()),
-                        BackfillView.of(t.getItem5())));
+                .map(t -> SyncConfigView.of(c, stats(c.id(), t.getItem1(), t.getItem2(), t.getItem3(), t.getItem4(),
+                        t.getItem5()), BackfillView.of(t.getItem6())));
     }
 
     private static ConfigStats stats(long id, long live, Map<Long, Long> processing, Map<Long, Long> obsolete,
-            Map<Long, Map<FailureStatus, Long>> failureCounts) {
+            Map<Long, Map<FailureStatus, Long>> failureCounts, Map<Long, Long> processingFailed) {
         Map<FailureStatus, Long> f = failureCounts.getOrDefault(id, Map.of());
         return new ConfigStats(live, processing.getOrDefault(id, 0L), obsolete.getOrDefault(id, 0L),
-                f.getOrDefault(FailureStatus.RETRYING, 0L), f.getOrDefault(FailureStatus.DEAD, 0L));
+                f.getOrDefault(FailureStatus.RETRYING, 0L), processingFailed.getOrDefault(id, 0L),
+                f.getOrDefault(FailureStatus.DEAD, 0L));
     }
 
     private Uni<Void> ensureTriggers(String table) {

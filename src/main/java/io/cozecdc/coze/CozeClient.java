@@ -190,6 +190,8 @@ public class CozeClient implements CozeApi {
             outcome = ce.kind().name().toLowerCase();
             if (ce.isRetryable()) {
                 health.failed(ce.describe());
+            } else if (CozeErrors.isAuthFailure(ce)) {
+                health.refused(ce.describe());
             } else {
                 health.answered();
             }

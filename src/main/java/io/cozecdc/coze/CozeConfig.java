@@ -35,6 +35,14 @@ public interface CozeConfig {
     @WithDefault("4")
     int maxConcurrency();
 
+    /**
+     * Documents per create call, 1 to 10 (Coze's limit). Default 10: fewer, larger calls. Smaller
+     * values only help to compare with a one-document-per-call client (the benchmark's baseline).
+     */
+    @WithDefault("10")
+    @WithName("documents-per-create")
+    int documentsPerCreate();
+
     /** Coze calls started per second at most (client-side limit; Coze publishes none). Default 40. */
     @WithDefault("40")
     double rateLimitPerSecond();
@@ -45,10 +53,6 @@ public interface CozeConfig {
      */
     @WithDefault("1000")
     int maxWaiting();
-
-    /** TCP connect timeout. Default 5 s. */
-    @WithDefault("5s")
-    Duration connectTimeout();
 
     /** Time allowed for one call's answer, after which the call counts as failed (retryable). Default 30 s. */
     @WithDefault("30s")
@@ -76,9 +80,9 @@ public interface CozeConfig {
     interface Chunking {
         /**
          * Separator Coze splits on. Rendered rows never contain it, so a row up to max-tokens is one chunk.
-         * Default "\n###cdc-row###\n".
+         * Default "###cdc-row###".
          */
-        @WithDefault("\\n###cdc-row###\\n")
+        @WithDefault("###cdc-row###")
         String separator();
 
         /** Largest chunk in tokens (Coze allows 100-2000). Longer rows are split by Coze. Default 2000. */

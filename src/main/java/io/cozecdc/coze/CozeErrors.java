@@ -14,6 +14,8 @@ public final class CozeErrors {
     static final Set<Integer> RETRYABLE_CODES = Set.of(4009, 4013, 4102, 5000);
     /** Codes that stop a whole configuration: bad or under-privileged token, dataset gone. */
     static final Set<Integer> CONFIGURATION_CODES = Set.of(4100, 4101, 4200, 700012006);
+    /** Codes that say the token itself is refused: invalid, expired, wrong region, missing permission. */
+    static final Set<Integer> AUTH_CODES = Set.of(4100, 4101, 700012006, 401, 403);
     /** Codes that say this request is wrong: bad parameters, bad file. */
     static final Set<Integer> PERMANENT_CODES = Set.of(4000, 4300, 4301, 4302, 4303, 4304);
 
@@ -25,6 +27,11 @@ public final class CozeErrors {
         int code = bodyCode != null ? bodyCode : httpStatus;
         return new CozeException(kindOf(httpStatus, bodyCode), code, httpStatus,
                 message == null || message.isBlank() ? "HTTP " + httpStatus : message, logid, false);
+    }
+
+    /** True when Coze refused the token rather than one configuration's dataset or one record. */
+    public static boolean isAuthFailure(CozeException e) {
+        return e.kind() == CozeErrorKind.CONFIGURATION && AUTH_CODES.contains(e.code());
     }
 
     /** Classifies a call that got no answer: I/O errors and timeouts are retryable. */

@@ -27,6 +27,7 @@ public class CozeHealth {
     private Instant probeAt = Instant.EPOCH;
     private Duration probeDelay = FIRST_PROBE;
     private String lastError;
+    private String authRefusal;
 
     public CozeHealth(Clock clock) {
         this.clock = clock;
@@ -34,9 +35,27 @@ public class CozeHealth {
 
     /** A call got a well-formed answer (success or a business error): Coze is up. */
     public synchronized void answered() {
+        authRefusal = null;
         consecutiveFailures = 0;
         probeDelay = FIRST_PROBE;
         lastAnswer = clock.instant();
+    }
+
+    /**
+     * Coze answered but refused the token (4100/4101): every configuration is affected until someone
+     * fixes the token. Cleared by the next call Coze accepts.
+     */
+    public synchronized void refused(String error) {
+        consecutiveFailures = 0;
+        probeDelay = FIRST_PROBE;
+        lastAnswer = clock.instant();
+        lastError = error;
+        authRefusal = error;
+    }
+
+    /** Why Coze refused the token on the last answer, or null when it accepted it. */
+    public synchronized String authRefusal() {
+        return authRefusal;
     }
 
     /** A call failed in a way that says nothing about the record (I/O, timeout, 429/5xx, 5000 …). */

@@ -8,7 +8,10 @@ import jakarta.interceptor.Interceptor;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 
-/** Refuses to start without a Coze token unless dry-run was chosen, with a message that says what to set. */
+/**
+ * Refuses to start without a Coze token unless dry-run was chosen, or with documents-per-create outside
+ * 1..10, with a message that says what to set.
+ */
 @Singleton
 public class CozeSettingsCheck {
 
@@ -19,6 +22,10 @@ public class CozeSettingsCheck {
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent event) {
+        if (config.documentsPerCreate() < 1 || config.documentsPerCreate() > CozeApi.MAX_DOCUMENTS_PER_CREATE) {
+            throw new IllegalStateException("coze.documents-per-create must be between 1 and " + CozeApi.MAX_DOCUMENTS_PER_CREATE
+                    + " (Coze's limit per create call), not " + config.documentsPerCreate());
+        }
         boolean dryRun = CozeApiProducer.useDryRun(config, LaunchMode.current());
         boolean hasToken = config.apiToken().filter(t -> !t.isBlank()).isPresent();
         if (!dryRun && !hasToken) {

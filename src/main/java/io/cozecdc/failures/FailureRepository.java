@@ -63,6 +63,9 @@ public class FailureRepository {
             + "updated_at = ?, claimed_by = NULL, claim_expires_at = NULL WHERE config_id = ? AND (status = 'DEAD' OR next_attempt_at IS NOT NULL)";
     static final String DELETE_ID = "DELETE FROM sync_failures WHERE id = ?";
     static final String COUNTS = "SELECT config_id, status, COUNT(*) AS n FROM sync_failures GROUP BY config_id, status";
+    /** Open failures because Coze failed to process the uploaded document (status 9) or never finished. */
+    static final String PROCESSING_COUNTS = "SELECT config_id, COUNT(*) AS n FROM sync_failures WHERE error_code IN ("
+            + FailureCodes.PROCESSING_FAILED + ", " + FailureCodes.PROCESSING_TIMEOUT + ") GROUP BY config_id";
 
     private final Pool pool;
 
@@ -221,6 +224,15 @@ public class FailureRepository {
             Map<Long, Map<FailureStatus, Long>> counts = new HashMap<>();
             rows.forEach(r -> counts.computeIfAbsent(r.getLong("config_id"), k -> new java.util.EnumMap<>(FailureStatus.class))
                     .put(FailureStatus.valueOf(r.getString("status")), r.getLong("n")));
+            return counts;
+        });
+    }
+
+    /** Open failures per config whose upload Coze failed to process (retrying or dead). */
+    public Uni<Map<Long, Long>> processingFailureCounts() {
+        return pool.query(PROCESSING_COUNTS).execute().map(rows -> {
+            Map<Long, Long> counts = new HashMap<>();
+            rows.forEach(r -> counts.put(r.getLong("config_id"), r.getLong("n")));
             return counts;
         });
     }

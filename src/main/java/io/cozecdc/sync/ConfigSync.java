@@ -142,7 +142,7 @@ public class ConfigSync {
         }
     }
 
-    /** Creates documents in calls of at most 10 and under the body cap, calls running side by side. */
+    /** Creates documents in calls of at most coze.documents-per-create (10) and under the body cap, calls running side by side. */
     private Uni<List<Outcome>> create(SyncConfig config, List<Pending> pending) {
         if (pending.isEmpty()) {
             return Uni.createFrom().item(List.of());
@@ -156,21 +156,9 @@ public class ConfigSync {
     }
 
     private List<List<Pending>> calls(List<Pending> pending) {
-        List<List<Pending>> calls = new ArrayList<>();
-        List<Pending> current = new ArrayList<>();
-        long bytes = 0;
-        for (Pending p : pending) {
-            long size = CozeClient.estimateBodyBytes(List.of(p.newDocument()));
-            if (!current.isEmpty() && (current.size() == CozeApi.MAX_DOCUMENTS_PER_CREATE || bytes + size > cozeConfig.maxBodyBytes())) {
-                calls.add(current);
-                current = new ArrayList<>();
-                bytes = 0;
-            }
-            current.add(p);
-            bytes += size;
-        }
-        calls.add(current);
-        return calls;
+        int perCall = Math.min(CozeApi.MAX_DOCUMENTS_PER_CREATE, cozeConfig.documentsPerCreate());
+        return CreateCalls.split(pending, perCall, cozeConfig.maxBodyBytes(),
+                p -> CozeClient.estimateBodyBytes(List.of(p.newDocument())));
     }
 
     private Uni<List<Outcome>> createCall(SyncConfig config, List<Pending> call, AtomicBoolean refused) {

@@ -27,12 +27,14 @@ public class Poller {
     private final CozeHealth cozeHealth;
     private final SyncSettings settings;
     private final SyncMetrics metrics;
+    private final PollerHeartbeat heartbeat;
     private final Clock clock;
     private final Vertx vertx;
 
     public Poller(BatchProcessor processor, SyncControl control, CozeHealth cozeHealth, SyncSettings settings,
-            SyncMetrics metrics, Clock clock, Vertx vertx) {
+            SyncMetrics metrics, PollerHeartbeat heartbeat, Clock clock, Vertx vertx) {
         this.vertx = vertx;
+        this.heartbeat = heartbeat;
         this.processor = processor;
         this.control = control;
         this.cozeHealth = cozeHealth;
@@ -52,7 +54,7 @@ public class Poller {
         long deadline = System.nanoTime() + RUN.toNanos();
         return control.track(Multi.createBy().repeating()
                 // a non-null item: repeating() drops nulls, which would starve whilst() and never end
-                .uni(() -> drainIfAllowed().chain(this::pause).replaceWith(Boolean.TRUE))
+                .uni(() -> drainIfAllowed().invoke(heartbeat::beat).chain(this::pause).replaceWith(Boolean.TRUE))
                 .whilst(ignored -> System.nanoTime() < deadline && control.isRunning())
                 .collect().last()
                 .replaceWithVoid());

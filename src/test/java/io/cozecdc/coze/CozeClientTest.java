@@ -55,7 +55,8 @@ class CozeClientTest {
         assertThat(request.headers().get("authorization")).isEqualTo("Bearer " + FakeCozeResource.TOKEN);
         assertThat(request.headers().get("agw-js-conv")).isEqualTo("str");
         assertThat(request.body()).contains("\"dataset_id\":" + dataset).doesNotContain("\"dataset_id\":\"");
-        assertThat(request.body()).contains("\"chunk_type\":1").contains("\"max_tokens\":2000");
+        assertThat(request.body()).contains("\"chunk_type\":1").contains("\"max_tokens\":2000")
+                .contains("\"separator\":\"###cdc-row###\"");
         assertThat(fake.documents(Long.toString(dataset))).extracting(d -> d.content())
                 .containsExactly("name: 扳手\n", "name: wrench\n");
     }

@@ -179,6 +179,11 @@ class DocumentLifecycleTest {
         assertThat(dead.get("record_key")).isEqualTo(bad);
         assertThat((String) dead.get("error_message")).contains("unsupported characters in document");
         assertThat(dead.get("attempts")).isEqualTo(4); // cdc.retry.max-attempts in tests
+        long configId = ((Number) support.db().scalar("SELECT id FROM sync_configs WHERE name = 'lifecycle'")).longValue();
+        io.cozecdc.testing.Api.api().get("/api/v1/sync-configs/" + configId).then().statusCode(200)
+                .body("stats.dead", org.hamcrest.Matchers.is(1))
+                .body("stats.processingFailed", org.hamcrest.Matchers.is(1))
+                .body("stats.processing", org.hamcrest.Matchers.is(0));
         // no failed document is left behind in the dataset
         await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).size() == 1);
         assertThat(support.documentsByKey(dataset, "id").keySet()).containsExactly(good);

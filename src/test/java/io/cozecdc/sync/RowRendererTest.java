@@ -13,12 +13,11 @@ import io.cozecdc.changelog.ChangeData;
 import io.cozecdc.changelog.Operation;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
-import io.quarkus.qute.Engine;
 
 /** Field filters, value formatting, templates and hashes. */
 class RowRendererTest {
 
-    final RowRenderer renderer = new RowRenderer(Engine.builder().addDefaults().build());
+    final RowRenderer renderer = new RowRenderer(new TemplateEngine().engine());
     final Change row = new Change(5, "products", "p1", Operation.UPDATE, ChangeData.parse(
             "{\"id\":\"p1\",\"name\":\"扳手 Wrench\",\"unit_price\":10.00,\"cost_price\":6.125000,"
                     + "\"big\":123456789012345678.123456,\"qty\":3,\"description\":null,\"meta\":{\"a\":[1,2]}}"),

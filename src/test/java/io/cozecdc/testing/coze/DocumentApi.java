@@ -130,15 +130,13 @@ final class DocumentApi {
         int size = JsonFields.optionalInt(body, "size", 10, 1, MAX_LIST_SIZE);
         requireDataset(datasetId);
         return () -> {
-            List<DocumentView> all = store.list(datasetId);
-            long from = Math.min((long) (page - 1) * size, all.size());
-            long to = Math.min(from + size, all.size());
+            DocumentStore.Page found = store.page(datasetId, (long) (page - 1) * size, size);
             ObjectNode payload = JsonFields.MAPPER.createObjectNode();
             ArrayNode infos = payload.putArray("document_infos");
-            for (DocumentView view : all.subList((int) from, (int) to)) {
+            for (DocumentView view : found.documents()) {
                 infos.add(documentInfo(view, false));
             }
-            payload.put("total", all.size());
+            payload.put("total", found.total());
             return payload;
         };
     }

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <p>Processing is resolved lazily but exactly: every document knows the instant its processing ends
  * and its final status; before any read or write the store "settles" every document whose instant has
  * passed and inserts the DONE/FAILED event at that instant, so the history is always in time order.
+ * Documents still processing wait in a queue ordered by that instant, so settling costs nothing per
+ * document already settled (benchmarks hold a million documents).
  */
 final class DocumentStore {
 
@@ -32,8 +35,13 @@ final class DocumentStore {
     record DocumentView(FakeDocument document, JsonNode chunkStrategy, Instant dueAt) {
     }
 
+    /** One page of a dataset's documents and the dataset's total. */
+    record Page(List<DocumentView> documents, int total) {
+    }
+
     /** Mutable state of one stored document; only touched under the store lock. */
     private static final class Stored {
+        final long seq;
         final String id;
         final String datasetId;
         final String name;
@@ -44,7 +52,8 @@ final class DocumentStore {
         final Faults.Outcome outcome;
         int status = FakeDocument.PROCESSING;
 
-        Stored(String id, String datasetId, NewDocument doc, Instant createdAt) {
+        Stored(long seq, String id, String datasetId, NewDocument doc, Instant createdAt) {
+            this.seq = seq;
             this.id = id;
             this.datasetId = datasetId;
             this.name = doc.name();
@@ -70,9 +79,16 @@ final class DocumentStore {
     private final MonotonicClock clock;
     private final Map<String, String> datasets = new LinkedHashMap<>();
     private final Map<String, Stored> documents = new LinkedHashMap<>();
+    /** The same documents per dataset, creation order. */
+    private final Map<String, Map<String, Stored>> byDataset = new LinkedHashMap<>();
+    /** Documents whose processing has not been settled yet, by due instant then creation order. */
+    private final PriorityQueue<Stored> processing = new PriorityQueue<>(
+            Comparator.comparing((Stored s) -> s.dueAt).thenComparingLong(s -> s.seq));
     private final List<FakeEvent> events = new ArrayList<>();
     private long nextDatasetId = FIRST_DATASET_ID;
     private long nextDocumentId = FIRST_DOCUMENT_ID;
+    private long nextSeq;
+    private long createdSinceReset;
 
     DocumentStore(MonotonicClock clock) {
         this.clock = clock;
@@ -98,8 +114,11 @@ final class DocumentStore {
             Instant now = settle();
             List<DocumentView> created = new ArrayList<>();
             for (NewDocument doc : newDocuments) {
-                Stored stored = new Stored(Long.toString(nextDocumentId++), datasetId, doc, now);
+                Stored stored = new Stored(nextSeq++, Long.toString(nextDocumentId++), datasetId, doc, now);
                 documents.put(stored.id, stored);
+                byDataset.computeIfAbsent(datasetId, d -> new LinkedHashMap<>()).put(stored.id, stored);
+                processing.add(stored);
+                createdSinceReset++;
                 events.add(stored.event(now, FakeEvent.Type.CREATED));
                 created.add(stored.view());
             }
@@ -115,6 +134,7 @@ final class DocumentStore {
             for (String id : ids) {
                 Stored stored = documents.remove(id);
                 if (stored != null) {
+                    byDataset.get(stored.datasetId).remove(id);
                     events.add(stored.event(now, FakeEvent.Type.DELETED));
                     removed++;
                 }
@@ -128,12 +148,36 @@ final class DocumentStore {
         synchronized (lock) {
             settle();
             List<DocumentView> views = new ArrayList<>();
-            for (Stored stored : documents.values()) {
-                if (stored.datasetId.equals(datasetId)) {
+            for (Stored stored : byDataset.getOrDefault(datasetId, Map.of()).values()) {
+                views.add(stored.view());
+            }
+            return views;
+        }
+    }
+
+    /** Up to {@code size} documents of a dataset from position {@code offset} (creation order), and the total. */
+    Page page(String datasetId, long offset, int size) {
+        synchronized (lock) {
+            settle();
+            Map<String, Stored> docs = byDataset.getOrDefault(datasetId, Map.of());
+            List<DocumentView> views = new ArrayList<>();
+            long index = 0;
+            for (Stored stored : docs.values()) {
+                if (views.size() == size) {
+                    break;
+                }
+                if (index++ >= offset) {
                     views.add(stored.view());
                 }
             }
-            return views;
+            return new Page(views, docs.size());
+        }
+    }
+
+    /** How many documents create calls registered since the last reset (deleted ones included). */
+    long createdCount() {
+        synchronized (lock) {
+            return createdSinceReset;
         }
     }
 
@@ -185,7 +229,10 @@ final class DocumentStore {
     void reset() {
         synchronized (lock) {
             documents.clear();
+            byDataset.clear();
+            processing.clear();
             events.clear();
+            createdSinceReset = 0;
         }
     }
 
@@ -193,12 +240,13 @@ final class DocumentStore {
     private Instant settle() {
         Instant now = clock.now();
         List<Stored> due = new ArrayList<>();
-        for (Stored stored : documents.values()) {
-            if (stored.status == FakeDocument.PROCESSING && !stored.dueAt.isAfter(now)) {
+        while (!processing.isEmpty() && !processing.peek().dueAt.isAfter(now)) {
+            Stored stored = processing.poll();
+            // a document deleted while processing never finishes
+            if (documents.get(stored.id) == stored && stored.status == FakeDocument.PROCESSING) {
                 due.add(stored);
             }
         }
-        due.sort(Comparator.comparing((Stored s) -> s.dueAt));
         for (Stored stored : due) {
             stored.status = stored.outcome.status();
             FakeEvent.Type type = stored.status == FakeDocument.DONE ? FakeEvent.Type.DONE : FakeEvent.Type.FAILED;

@@ -48,6 +48,14 @@ public final class FakeCoze implements AutoCloseable {
 
     private static final int THREADS = 64;
 
+    static {
+        // The JDK server writes an answer's headers and body separately; with Nagle's algorithm on, the
+        // body waits for the client's delayed ACK and every call takes ~40 ms more than its latency.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final AtomicReference<String> token;
     private final MonotonicClock clock = new MonotonicClock();
     private final DocumentStore store = new DocumentStore(clock);
@@ -151,6 +159,24 @@ public final class FakeCoze implements AutoCloseable {
      */
     public List<RecordedRequest> requests() {
         return log.requests();
+    }
+
+    /**
+     * Keeps (the default) or stops keeping the history behind {@link #requests()}, bodies included.
+     * Benchmarks that send a million documents turn it off so the history does not fill the heap;
+     * counters, concurrency figures, documents and events are kept either way. Survives {@link #reset()}.
+     *
+     * @param keep false to stop recording requests
+     * @return this
+     */
+    public FakeCoze recordRequests(boolean keep) {
+        log.keepHistory(keep);
+        return this;
+    }
+
+    /** @return how many documents create calls registered since the last reset, deleted ones included */
+    public long documentsCreated() {
+        return store.createdCount();
     }
 
     /**

@@ -453,6 +453,59 @@ class FakeCozeTest {
     }
 
     @Test
+    void listPagesOnlyTheNamedDatasetAfterDeletions() throws Exception {
+        String other = coze.createDataset("other");
+        post(CREATE, createBody(number(other), docs("o1", "x")));
+        Answer created = post(CREATE, createBody(number(dataset), docs("a", "x", "b", "x", "c", "x")));
+        post(CREATE, createBody(number(other), docs("o2", "x")));
+        String first = created.json().get("document_infos").get(0).get("document_id").asText();
+        post(DELETE, "{\"document_ids\":[" + first + "]}");
+        Answer page = post(LIST, "{\"dataset_id\":" + dataset + ",\"page\":1,\"size\":5}");
+        assertThat(page.json().get("total").asInt()).isEqualTo(2);
+        assertThat(page.json().get("document_infos").findValuesAsText("name")).containsExactly("b", "c");
+        Answer beyond = post(LIST, "{\"dataset_id\":" + other + ",\"page\":3,\"size\":1}");
+        assertThat(beyond.json().get("total").asInt()).isEqualTo(2);
+        assertThat(beyond.json().get("document_infos")).isEmpty();
+    }
+
+    @Test
+    void processingEndsInDueOrderWhateverTheCreationOrder() throws Exception {
+        coze.processingDelay(Duration.ofMillis(300));
+        post(CREATE, createBody(number(dataset), docs("slow", "x")));
+        coze.processingDelay(Duration.ZERO);
+        post(CREATE, createBody(number(dataset), docs("fast", "x")));
+        Thread.sleep(400);
+        List<String> done = coze.events().stream().filter(e -> e.type() == FakeEvent.Type.DONE).map(FakeEvent::name).toList();
+        assertThat(done).containsExactly("fast", "slow");
+        List<FakeEvent> events = coze.events();
+        for (int i = 1; i < events.size(); i++) {
+            assertThat(events.get(i).at()).isAfterOrEqualTo(events.get(i - 1).at());
+        }
+    }
+
+    @Test
+    void requestHistoryCanBeTurnedOffWhileCountersAndDocumentsStay() throws Exception {
+        coze.recordRequests(false);
+        post(CREATE, createBody(number(dataset), docs("a", "x", "b", "y")));
+        Answer created = post(CREATE, createBody(number(dataset), docs("c", "z")));
+        post(DELETE, "{\"document_ids\":[" + created.json().get("document_infos").get(0).get("document_id").asText() + "]}");
+
+        assertThat(coze.requests()).isEmpty();
+        assertThat(coze.requestCount(Endpoint.CREATE)).isEqualTo(2);
+        assertThat(coze.documentsCreated()).isEqualTo(3);
+        assertThat(coze.documents(dataset)).extracting(FakeDocument::name).containsExactly("a", "b");
+
+        coze.reset();
+        assertThat(coze.documentsCreated()).isZero();
+        post(CREATE, createBody(number(dataset), docs("d", "x")));
+        assertThat(coze.requests()).as("the setting survives a reset").isEmpty();
+        coze.recordRequests(true);
+        post(CREATE, createBody(number(dataset), docs("e", "x")));
+        assertThat(coze.requests()).hasSize(1);
+        assertThat(coze.documentsCreated()).isEqualTo(2);
+    }
+
+    @Test
     void documentIdsAcceptNumbersAndStringsAndRecordTheForm() throws Exception {
         assertThat(post(DELETE, "{\"document_ids\":[\"7400000000000000900\"]}").code()).isZero();
         assertThat(post(DELETE, "{\"document_ids\":[7400000000000000900]}").code()).isZero();

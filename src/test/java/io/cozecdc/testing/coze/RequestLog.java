@@ -26,6 +26,7 @@ final class RequestLog {
     private long generation;
     private int inFlight;
     private int maxInFlight;
+    private boolean keepHistory = true;
 
     RequestLog(MonotonicClock clock) {
         this.clock = clock;
@@ -41,10 +42,17 @@ final class RequestLog {
         }
     }
 
-    /** Stores the finished record, unless a reset happened since the request arrived. */
+    /** Whether finished requests are kept for {@link #requests()} (counters are kept either way). */
+    void keepHistory(boolean keep) {
+        synchronized (lock) {
+            keepHistory = keep;
+        }
+    }
+
+    /** Stores the finished record, unless a reset happened since the request arrived or history is off. */
     void record(Arrival arrival, RecordedRequest request) {
         synchronized (lock) {
-            if (arrival.generation() == generation) {
+            if (keepHistory && arrival.generation() == generation) {
                 entries.put(arrival.seq(), request);
             }
         }
