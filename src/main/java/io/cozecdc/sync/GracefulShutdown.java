@@ -25,10 +25,10 @@ public class GracefulShutdown {
     private final ChangeLogRepository changeLog;
     private final FailureRepository failures;
     private final InstanceId instance;
-    private final SyncSettings settings;
+    private final ShutdownSettings settings;
 
     public GracefulShutdown(SyncControl control, ChangeLogRepository changeLog, FailureRepository failures, InstanceId instance,
-            SyncSettings settings) {
+            ShutdownSettings settings) {
         this.control = control;
         this.changeLog = changeLog;
         this.failures = failures;
@@ -37,7 +37,7 @@ public class GracefulShutdown {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        Duration drain = settings.shutdown().drainTimeout();
+        Duration drain = settings.drainTimeout();
         boolean finished = control.pauseAndWait(drain);
         String prefix = instance.id() + "#";
         try {

@@ -34,8 +34,6 @@ public interface SyncSettings {
 
     Reconcile reconcile();
 
-    Shutdown shutdown();
-
     /** {@code cdc.poll.*}: claiming changes. */
     interface Poll {
         /** Run the poller. Default true. */
@@ -110,16 +108,5 @@ public interface SyncSettings {
          */
         @WithDefault("5m")
         Duration grace();
-    }
-
-    /** {@code cdc.shutdown.*}: stopping on SIGTERM (a pod deletion). */
-    interface Shutdown {
-        /**
-         * How long a stopping replica lets running batches finish before it gives their claimed changes
-         * back to the other replicas. Keep it below the pod's terminationGracePeriodSeconds (30 s by
-         * default) minus a few seconds. Default 20 s.
-         */
-        @WithDefault("20s")
-        Duration drainTimeout();
     }
 }
