@@ -58,7 +58,8 @@ public class BackfillWorker {
 
     /** One step of every runnable backfill. */
     public Uni<Void> stepAll() {
-        return jobs.runnable(instance.id(), clock.instant())
+        return registry.ensureLoaded()
+                .chain(() -> jobs.runnable(instance.id(), clock.instant()))
                 .chain(ids -> Multi.createFrom().iterable(ids)
                         .onItem().transformToUniAndConcatenate(this::step)
                         .collect().last().replaceWithVoid())

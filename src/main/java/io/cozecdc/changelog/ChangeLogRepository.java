@@ -44,6 +44,8 @@ public class ChangeLogRepository {
             "UPDATE data_change_logs SET processed = 1, processed_at = ?, claim_expires_at = NULL WHERE claimed_by = ? AND id IN ";
     static final String RELEASE =
             "UPDATE data_change_logs SET claimed_by = NULL, claim_expires_at = NULL WHERE processed = 0 AND claimed_by = ? AND id IN ";
+    static final String RELEASE_ALL_OF = "UPDATE data_change_logs SET claimed_by = NULL, claim_expires_at = NULL "
+            + "WHERE processed = 0 AND LEFT(claimed_by, ?) = ?";
     static final String FIND = "SELECT id, table_name, record_uuid, operation_type, change_data, created_at, target_config_id "
             + "FROM data_change_logs WHERE id IN ";
 
@@ -91,6 +93,11 @@ public class ChangeLogRepository {
         Tuple params = Tuple.of(owner);
         ids.forEach(params::addLong);
         return pool.preparedQuery(RELEASE + Sql.inList(ids.size())).execute(params).map(r -> r.rowCount());
+    }
+
+    /** Gives back every unprocessed row whose claim token starts with {@code prefix} (a stopping replica's); returns how many. */
+    public Uni<Integer> releaseAllOf(String prefix) {
+        return pool.preparedQuery(RELEASE_ALL_OF).execute(Tuple.of(prefix.length(), prefix)).map(r -> r.rowCount());
     }
 
     /** The given rows as changes (rows already cleaned up are absent). */

@@ -52,6 +52,8 @@ public class FailureRepository {
     static final String STAMP = "UPDATE sync_failures SET claimed_by = ?, claim_expires_at = ? WHERE id IN ";
     static final String RELEASE = "UPDATE sync_failures SET claimed_by = NULL, claim_expires_at = NULL "
             + "WHERE claimed_by = ? AND id IN ";
+    static final String RELEASE_ALL_OF = "UPDATE sync_failures SET claimed_by = NULL, claim_expires_at = NULL "
+            + "WHERE LEFT(claimed_by, ?) = ?";
     static final String DUE_NOW = "UPDATE sync_failures SET next_attempt_at = ? WHERE config_id = ? AND status = 'RETRYING'";
     static final String DELETE_CONFIG = "DELETE FROM sync_failures WHERE config_id = ?";
     static final String FIND_ID = "SELECT " + COLUMNS + " FROM sync_failures WHERE id = ?";
@@ -153,6 +155,11 @@ public class FailureRepository {
         Tuple params = Tuple.of(owner);
         ids.forEach(params::addLong);
         return pool.preparedQuery(RELEASE + Sql.inList(ids.size())).execute(params).replaceWithVoid();
+    }
+
+    /** Gives back every failure whose claim token starts with {@code prefix} (a stopping replica's); returns how many. */
+    public Uni<Integer> releaseAllOf(String prefix) {
+        return pool.preparedQuery(RELEASE_ALL_OF).execute(Tuple.of(prefix.length(), prefix)).map(r -> r.rowCount());
     }
 
     /** Makes every retrying failure of a config due now (after it recovered from ERROR). */

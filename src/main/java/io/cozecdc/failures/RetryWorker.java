@@ -71,8 +71,11 @@ public class RetryWorker {
     /** Replays the failures that are due now. */
     public Uni<Void> retryDue() {
         String owner = instance.nextClaim("r");
-        Instant now = clock.instant();
-        return failures.claimDue(owner, now, config.batchSize(), now.plus(settings.poll().lease()))
+        return registry.ensureLoaded()
+                .chain(() -> {
+                    Instant now = clock.instant();
+                    return failures.claimDue(owner, now, config.batchSize(), now.plus(settings.poll().lease()));
+                })
                 .chain(due -> replay(owner, due))
                 .onFailure().invoke(e -> Log.warnf("Retrying failed changes failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull();

@@ -48,8 +48,11 @@ public class BatchProcessor {
     /** Processes one batch; returns how many rows were claimed (a full batch means: go again at once). */
     public Uni<Integer> processBatch() {
         String owner = instance.nextClaim("b");
-        Instant now = clock.instant();
-        return changeLog.claim(owner, settings.poll().batchSize(), now, now.plus(settings.poll().lease()))
+        return registry.ensureLoaded()
+                .chain(() -> {
+                    Instant now = clock.instant();
+                    return changeLog.claim(owner, settings.poll().batchSize(), now, now.plus(settings.poll().lease()));
+                })
                 .chain(changes -> changes.isEmpty() ? Uni.createFrom().item(0) : process(owner, changes));
     }
 

@@ -44,6 +44,15 @@ public class ConfigRegistry {
         return List.copyOf(snapshot.byId().values());
     }
 
+    /**
+     * Completes once sync_configs has been read at least once, reading it now if not. Every job that
+     * routes by the registry waits for this: right after a start the registry is empty, and a batch
+     * routed then would find no configuration and be marked processed without syncing anything.
+     */
+    public Uni<Void> ensureLoaded() {
+        return snapshot.fingerprint() != null ? Uni.createFrom().voidItem() : refresh();
+    }
+
     /** Re-reads sync_configs now. */
     public Uni<Void> refresh() {
         return repository.fingerprint().chain(this::load);

@@ -18,6 +18,11 @@ public final class Scrape {
         this.text = text;
     }
 
+    /** A scrape of metrics text fetched elsewhere (e.g. from a service process). */
+    public static Scrape of(String text) {
+        return new Scrape(text);
+    }
+
     public static Scrape now() {
         return new Scrape(given().get("/q/metrics").then().statusCode(200).extract().asString());
     }

@@ -1,0 +1,186 @@
+package io.cozecdc.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.cozecdc.testing.Scrape;
+import io.cozecdc.testing.TestDb;
+import io.cozecdc.testing.coze.FakeCoze;
+import io.cozecdc.testing.process.DatabaseServer;
+import io.cozecdc.testing.process.ExactState;
+import io.cozecdc.testing.process.ProductWriter;
+import io.cozecdc.testing.process.ServiceProcess;
+import io.cozecdc.testing.process.TcpProxy;
+
+/**
+ * The packaged service through outages of what it depends on: the database stops for 15 s (readiness
+ * goes DOWN with the reason, the service reconnects by itself, nothing is lost), and Coze is unreachable
+ * for 60 s (the backlog waits in the change log where the metrics show it grow, the configuration stays
+ * ACTIVE, and everything drains afterwards without a dead letter).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OutageIT {
+
+    static final String COZE_TOKEN = "coze-token-outage-77aa";
+    static final Map<String, String> PRODUCTS = Map.of("table", "products");
+
+    static DatabaseServer db;
+    static FakeCoze coze;
+    static TcpProxy cozeLink;
+    static ServiceProcess service;
+    static TestDb sql;
+    static String dataset;
+    static long configId;
+
+    @BeforeAll
+    static void start() {
+        db = DatabaseServer.start("outage");
+        coze = FakeCoze.start(COZE_TOKEN);
+        cozeLink = TcpProxy.start(Integer.parseInt(coze.baseUrl().substring(coze.baseUrl().lastIndexOf(':') + 1)));
+        service = ServiceProcess.builder("outage")
+                .database(db)
+                .coze(cozeLink.httpUrl(), COZE_TOKEN)
+                .jvmArgs("-Xmx256m")
+                .setting("cdc.poll.interval", "100ms")
+                .setting("cdc.configs.refresh-interval", "1s")
+                .setting("cdc.processing.poll-interval", "250ms")
+                .setting("cdc.janitor.interval", "500ms")
+                .setting("cdc.retry.interval", "500ms")
+                .setting("cdc.retry.initial-backoff", "200ms")
+                .setting("cdc.retry.max-backoff", "2s")
+                .setting("cdc.reconcile.grace", "2s")
+                .setting("cdc.ops.metrics-refresh", "1s")
+                .setting("coze.request-timeout", "3s")
+                .start();
+        sql = db.testDb();
+        dataset = coze.createDataset("outage-kb");
+        configId = ((Number) service.api().body("{\"name\":\"outage\",\"tableName\":\"products\",\"datasetId\":\"" + dataset
+                + "\",\"fields\":" + ExactState.FIELDS + "}").post("/api/v1/sync-configs").then().statusCode(201)
+                .extract().path("id")).longValue();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+        if (cozeLink != null) {
+            cozeLink.close();
+        }
+        if (coze != null) {
+            coze.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theDatabaseStopsFor15SecondsReadinessSaysWhyTheServiceReconnectsAndNothingIsLost() {
+        ProductWriter writer = new ProductWriter(sql, 11);
+        writer.burst(150);
+        long pid = service.pid();
+        ExactState.awaitDrained(sql, Duration.ofSeconds(60));
+
+        long stoppedAt = System.nanoTime();
+        db.stop();
+        HttpResponse<String> down = awaitReadiness(503, Duration.ofSeconds(14));
+        System.out.printf("[outage] readiness while the database is down: %s%n", down.body());
+        assertThat(down.body()).contains("\"status\": \"DOWN\"");
+        assertThat(down.body().toLowerCase()).as("the reason").containsAnyOf("connection", "refused", "closed");
+        long left = Duration.ofSeconds(15).toNanos() - (System.nanoTime() - stoppedAt);
+        sleep(Math.max(0, left / 1_000_000));
+        db.startAgain();
+        long restartedAt = System.nanoTime();
+
+        awaitReadiness(200, Duration.ofSeconds(60));
+        System.out.printf("[outage] ready again %d ms after the database came back%n", (System.nanoTime() - restartedAt) / 1_000_000);
+        assertThat(service.pid()).as("the same process, not a restart").isEqualTo(pid);
+        assertThat(service.isAlive()).isTrue();
+
+        writer.burst(150);
+        ExactState.awaitDrained(sql, Duration.ofSeconds(90));
+        reconcileAndAssertExact();
+    }
+
+    @Test
+    @Order(2)
+    void cozeIsUnreachableFor60SecondsTheBacklogGrowsVisiblyAndDrainsWithoutDeadLetters() {
+        cozeLink.down();
+        long downAt = System.nanoTime();
+        List<Double> pending = new ArrayList<>();
+        List<Double> oldest = new ArrayList<>();
+        List<Double> retrying = new ArrayList<>();
+        try (ProductWriter writer = new ProductWriter(sql, 23).start(400, Duration.ofSeconds(55), 6)) {
+            while (System.nanoTime() - downAt < Duration.ofSeconds(60).toNanos()) {
+                sleep(5000);
+                Scrape scrape = Scrape.of(service.metrics());
+                pending.add(scrape.valueOrZero("cdc_pending_changes", PRODUCTS));
+                oldest.add(scrape.valueOrZero("cdc_oldest_pending_age_seconds", PRODUCTS));
+                // a probe that finds Coze still down moves its batch into the retry queue
+                retrying.add(scrape.valueOrZero("cdc_sync_failures", Map.of("config", "outage", "status", "retrying")));
+            }
+            writer.awaitDone(Duration.ofSeconds(10));
+        }
+        System.out.printf("[outage] Coze down 60 s: cdc_pending_changes %s, cdc_oldest_pending_age_seconds %s, "
+                + "cdc_sync_failures{status=retrying} %s%n", pending, oldest, retrying);
+        double first = pending.get(0) + retrying.get(0);
+        double last = pending.get(pending.size() - 1) + retrying.get(retrying.size() - 1);
+        assertThat(last).as("backlog (pending + retrying) at the end of the outage").isGreaterThan(first).isGreaterThan(50);
+        assertThat(oldest.get(oldest.size() - 1)).as("oldest pending age at the end").isGreaterThan(30);
+        service.api().get("/api/v1/sync-configs/" + configId).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("ACTIVE")).body("enabled", org.hamcrest.Matchers.equalTo(true));
+        assertThat(sql.count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'")).as("dead letters during the outage").isZero();
+
+        cozeLink.up();
+        long upAt = System.nanoTime();
+        ExactState.awaitDrained(sql, Duration.ofSeconds(120));
+        System.out.printf("[outage] drained %d ms after Coze came back%n", (System.nanoTime() - upAt) / 1_000_000);
+        reconcileAndAssertExact();
+        assertThat(Scrape.of(service.metrics()).valueOrZero("cdc_pending_changes", PRODUCTS)).isLessThan(pending.get(pending.size() - 1));
+    }
+
+    private static void reconcileAndAssertExact() {
+        sleep(2500);
+        service.api().post("/api/v1/maintenance/reconcile").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                coze.documents(dataset).size() == sql.count("SELECT COUNT(*) FROM products"));
+        ExactState.assertExact(sql, coze, dataset);
+    }
+
+    private static HttpResponse<String> awaitReadiness(int status, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpResponse<String> last = null;
+        while (System.nanoTime() < deadline) {
+            last = service.get("/q/health/ready");
+            if (last != null && last.statusCode() == status) {
+                return last;
+            }
+            sleep(250);
+        }
+        throw new AssertionError("readiness did not answer " + status + " within " + timeout + "; last: "
+                + (last == null ? "no answer" : last.statusCode() + " " + last.body()));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.cozecdc.testing.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.cozecdc.testing.TestDb;
+import io.cozecdc.testing.coze.FakeCoze;
+import io.cozecdc.testing.coze.FakeDocument;
+
+/**
+ * What "nothing lost, nothing duplicated" means for a products configuration with fields
+ * {@code [id, name, stock_quantity]}: every live row is exactly one done document with its latest
+ * content, no document for a deleted row, no document nothing points to, and no dead letter.
+ */
+public final class ExactState {
+
+    public static final String FIELDS = "[\"id\",\"name\",\"stock_quantity\"]";
+
+    private ExactState() {
+    }
+
+    /** The document text a product row must have. */
+    public static String content(Map<String, Object> row) {
+        return "id: " + row.get("id") + "\nname: " + row.get("name") + "\nstock_quantity: " + row.get("stock_quantity") + "\n";
+    }
+
+    /** Waits until the change log is drained, every document processed and no failure is left (bounded). */
+    public static void awaitDrained(TestDb db, Duration timeout) {
+        try {
+            awaitDrainedOrFail(db, timeout);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not drained within " + timeout + ": " + summary(db), e);
+        }
+    }
+
+    /** Counts that explain where the pipeline stands, for failure messages. */
+    public static String summary(TestDb db) {
+        return "pending=" + db.count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0")
+                + " claimed=" + db.query("SELECT claimed_by, claim_expires_at, COUNT(*) n FROM data_change_logs WHERE processed = 0 "
+                        + "GROUP BY claimed_by, claim_expires_at")
+                + " coze_documents=" + db.query("SELECT state, state_reason, delete_attempts, COUNT(*) n FROM coze_documents "
+                        + "GROUP BY state, state_reason, delete_attempts")
+                + " failures=" + db.query("SELECT status, operation, error_code, error_message, attempts, next_attempt_at, claimed_by "
+                        + "FROM sync_failures LIMIT 5")
+                + " synced_live=" + db.count("SELECT COUNT(*) FROM synced_documents WHERE deleted = 0 AND document_id IS NOT NULL")
+                + " synced_pending=" + db.query("SELECT record_key, document_id, pending_document_id, last_log_id, deleted FROM "
+                        + "synced_documents WHERE document_id IS NULL OR pending_document_id IS NOT NULL LIMIT 5")
+                + " products=" + db.count("SELECT COUNT(*) FROM products")
+                + " products_without_document=" + db.query("SELECT p.id FROM products p LEFT JOIN synced_documents s "
+                        + "ON s.record_key = p.id AND s.deleted = 0 AND s.document_id IS NOT NULL WHERE s.record_key IS NULL LIMIT 5");
+    }
+
+    private static void awaitDrainedOrFail(TestDb db, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() ->
+                db.count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0") == 0
+                        && db.count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
+                        && db.count("SELECT COUNT(*) FROM sync_failures") == 0
+                        && db.count("SELECT COUNT(*) FROM synced_documents WHERE deleted = 0 AND document_id IS NOT NULL")
+                                == db.count("SELECT COUNT(*) FROM products"));
+    }
+
+    /** Asserts the exact state (call after reconciliation). */
+    public static void assertExact(TestDb db, FakeCoze coze, String dataset) {
+        List<Map<String, Object>> rows = db.query("SELECT id, name, stock_quantity FROM products");
+        Map<String, String> expected = new TreeMap<>();
+        rows.forEach(r -> expected.put((String) r.get("id"), content(r)));
+        Map<String, String> actual = new TreeMap<>();
+        Map<String, Integer> copies = new HashMap<>();
+        for (FakeDocument d : coze.documents(dataset)) {
+            assertThat(d.status()).as("document %s", d.documentId()).isEqualTo(FakeDocument.DONE);
+            String id = d.content().lines().findFirst().orElse("").replaceFirst("^id: ", "");
+            actual.put(id, d.content());
+            copies.merge(id, 1, Integer::sum);
+        }
+        assertThat(copies.entrySet()).as("rows with more than one document").allSatisfy(e -> assertThat(e.getValue()).isEqualTo(1));
+        assertThat(actual.keySet()).as("rows with a document (deleted rows must have none)").containsExactlyElementsOf(expected.keySet());
+        assertThat(actual).as("every document has its row's latest content").isEqualTo(expected);
+        assertThat(db.count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'")).as("dead letters").isZero();
+        Map<String, String> mapped = new TreeMap<>();
+        db.query("SELECT record_key, document_id FROM synced_documents WHERE deleted = 0 AND document_id IS NOT NULL")
+                .forEach(r -> mapped.put((String) r.get("record_key"), (String) r.get("document_id")));
+        assertThat(mapped.keySet()).as("mapped rows").containsExactlyElementsOf(expected.keySet());
+        assertThat(coze.documents(dataset)).extracting(FakeDocument::documentId).as("every document is the mapped one")
+                .containsExactlyInAnyOrderElementsOf(mapped.values());
+    }
+}
