@@ -128,6 +128,22 @@ class SyncPipelineTest {
         assertThat(coze.requests()).isEmpty();
     }
 
+    @Test
+    void aFullBacklogIsWorkedOnInTwoBatchesAtOnce() {
+        support.config("products-public", "products", dataset, List.of("id", "name"), null);
+        for (int i = 0; i < 250; i++) {
+            support.insertProduct("SKU-P" + i, "Parallel " + i, "1.00", null, i);
+        }
+        coze.latency(FakeCoze.Endpoint.CREATE, java.time.Duration.ofMillis(400));
+        support.start();
+
+        // two claim tokens hold unprocessed rows at the same moment: two batches are in flight
+        await().atMost(PipelineSupport.WAIT).pollInterval(java.time.Duration.ofMillis(20)).until(() -> support.db().count(
+                "SELECT COUNT(DISTINCT claimed_by) FROM data_change_logs WHERE processed = 0 AND claimed_by IS NOT NULL") >= 2);
+        awaitConverged();
+        assertThat(coze.documents(dataset)).hasSize(250);
+    }
+
     private void awaitConverged() {
         await().atMost(PipelineSupport.WAIT).pollInterval(java.time.Duration.ofMillis(100)).until(() ->
                 support.pending() == 0
