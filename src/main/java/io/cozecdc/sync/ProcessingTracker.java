@@ -2,6 +2,7 @@ package io.cozecdc.sync;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -90,16 +91,20 @@ public class ProcessingTracker {
                 .chain(progress -> {
                     Map<String, DocumentProgress> byId = progress.stream()
                             .collect(Collectors.toMap(DocumentProgress::documentId, Function.identity(), (a, b) -> a));
+                    // documents made obsolete by these outcomes (replaced versions, failed uploads) go in
+                    // one delete call per chunk, not one call each
                     return Multi.createFrom().iterable(docs)
                             .onItem().transformToUniAndConcatenate(doc -> settle(doc, byId.get(doc.documentId())))
-                            .collect().last().replaceWithVoid();
+                            .collect().in(ArrayList<String>::new, List::addAll)
+                            .chain(janitor::deleteNow);
                 })
                 .onFailure().invoke(e -> Log.debugf("Progress of %d documents not read (will retry): %s", docs.size(),
                         e.getMessage()))
                 .onFailure().recoverWithNull();
     }
 
-    private Uni<Void> settle(LedgerDocument doc, DocumentProgress progress) {
+    /** Commits one document's outcome; returns the documents it made obsolete (to delete from Coze). */
+    private Uni<List<String>> settle(LedgerDocument doc, DocumentProgress progress) {
         Instant now = clock.instant();
         Uni<List<String>> outcome;
         if (progress != null && progress.status() == DocumentProgress.DONE) {
@@ -113,11 +118,12 @@ public class ProcessingTracker {
             outcome = failed(doc, FailureCodes.PROCESSING_TIMEOUT,
                     "Coze did not finish processing the document within " + settings.processing().timeout());
         } else {
-            return ledger.postpone(ledgerClient(), List.of(doc.documentId()), now.plus(settings.processing().pollInterval()));
+            return ledger.postpone(ledgerClient(), List.of(doc.documentId()), now.plus(settings.processing().pollInterval()))
+                    .replaceWith(List.<String>of());
         }
-        return outcome.chain(janitor::deleteNow)
+        return outcome
                 .onFailure().invoke(e -> Log.warnf("Could not settle document %s: %s", doc.documentId(), e.getMessage()))
-                .onFailure().recoverWithNull();
+                .onFailure().recoverWithItem(List.<String>of());
     }
 
     private Uni<List<String>> failed(LedgerDocument doc, int code, String reason) {

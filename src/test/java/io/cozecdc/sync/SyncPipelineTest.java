@@ -144,6 +144,25 @@ class SyncPipelineTest {
         assertThat(coze.documents(dataset)).hasSize(250);
     }
 
+    @Test
+    void replacedDocumentsOfOneProgressCheckAreDeletedInOneCall() {
+        support.config("products-public", "products", dataset, List.of("id", "name", "stock_quantity"), null);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(support.insertProduct("SKU-R" + i, "Replaced " + i, "1.00", null, i));
+        }
+        support.start();
+        awaitConverged();
+        int deletes = coze.requestCount(FakeCoze.Endpoint.DELETE);
+
+        support.db().update("UPDATE products SET stock_quantity = stock_quantity + 100");
+        awaitConverged();
+
+        assertThat(coze.documents(dataset)).hasSize(30).allSatisfy(d -> assertThat(d.content()).contains("stock_quantity: 1"));
+        // 30 replaced documents, promoted after one progress check: one delete call, not 30
+        assertThat(coze.requestCount(FakeCoze.Endpoint.DELETE) - deletes).isEqualTo(1);
+    }
+
     private void awaitConverged() {
         await().atMost(PipelineSupport.WAIT).pollInterval(java.time.Duration.ofMillis(100)).until(() ->
                 support.pending() == 0
