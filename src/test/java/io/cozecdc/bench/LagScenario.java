@@ -50,6 +50,7 @@ final class LagScenario implements Scenario {
             for (int rate : RATES) {
                 long before = maxId(run);
                 int[] callsBefore = calls(run);
+                long questionsBefore = questions(run);
                 long started = System.currentTimeMillis();
                 SteadyWriter.Result written = writer.run(rate, duration, mix);
                 long stopped = System.currentTimeMillis();
@@ -57,6 +58,7 @@ final class LagScenario implements Scenario {
                 long drainedAt = awaitDrained(run, service);
                 Progress.sleep(1500); // deletes of the last batch
                 int[] callsAfter = calls(run);
+                long statements = questions(run) - questionsBefore;
                 List<Deliveries.Change> changes = Deliveries.changes(run.sql(), before, after);
                 Deliveries.Lags lags = Deliveries.lags(changes, run.coze.events(), run.dataset);
                 Stats stats = Stats.of(lags.millis());
@@ -84,6 +86,8 @@ final class LagScenario implements Scenario {
                 }
                 r.figure(p + "calls_per_change", rate + "/s: Coze calls per change (" + calls + ")",
                         (double) totalCalls / Math.max(1, changes.size()), "");
+                r.figure(p + "statements_per_change", rate + "/s: database statements per change (all clients, the write itself included)",
+                        (double) statements / Math.max(1, changes.size()), "");
                 r.text(p + "sustainable", rate + "/s: sustainable", sustainable ? "yes" : "no (" + reasons(rateMet, bounded, drained) + ")");
                 Map<String, Object> detail = new LinkedHashMap<>();
                 detail.put("rate", rate);
@@ -134,6 +138,11 @@ final class LagScenario implements Scenario {
             counts[e.ordinal()] = run.coze.requestCount(e);
         }
         return counts;
+    }
+
+    /** Statements the server has run for clients so far (SHOW GLOBAL STATUS 'Questions'). */
+    private static long questions(BenchRun run) {
+        return Long.parseLong(String.valueOf(run.sql().query("SHOW GLOBAL STATUS LIKE 'Questions'").get(0).get("Value")));
     }
 
     private static long maxId(BenchRun run) {
