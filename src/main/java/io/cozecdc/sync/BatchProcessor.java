@@ -45,15 +45,25 @@ public class BatchProcessor {
         this.clock = clock;
     }
 
-    /** Processes one batch; returns how many rows were claimed (a full batch means: go again at once). */
+    /** Claims and processes one batch; returns how many rows were claimed (a full batch means: go again at once). */
     public Uni<Integer> processBatch() {
+        return claim().chain(this::process);
+    }
+
+    /** Claims up to a batch of pending changes under a fresh claim token (possibly none). */
+    public Uni<Claimed> claim() {
         String owner = instance.nextClaim("b");
         return registry.ensureLoaded()
                 .chain(() -> {
                     Instant now = clock.instant();
                     return changeLog.claim(owner, settings.poll().batchSize(), now, now.plus(settings.poll().lease()));
                 })
-                .chain(changes -> changes.isEmpty() ? Uni.createFrom().item(0) : process(owner, changes));
+                .map(changes -> new Claimed(owner, changes));
+    }
+
+    /** Processes a claimed batch; returns how many rows it held. */
+    public Uni<Integer> process(Claimed claimed) {
+        return claimed.changes().isEmpty() ? Uni.createFrom().item(0) : process(claimed.owner(), claimed.changes());
     }
 
     private Uni<Integer> process(String owner, List<Change> changes) {
@@ -103,6 +113,13 @@ public class BatchProcessor {
     private void countUnrouted(List<Change> unrouted) {
         unrouted.stream().collect(Collectors.groupingBy(Change::table, Collectors.counting()))
                 .forEach((table, n) -> metrics.processed(table, "", CommitStatus.UNROUTED, n.intValue()));
+    }
+
+    /** The changes one claim took, and the token they are held under. */
+    public record Claimed(String owner, List<Change> changes) {
+        public int size() {
+            return changes.size();
+        }
     }
 
     private static void warnIfLost(String batch, int marked, int claimed) {

@@ -27,7 +27,7 @@ public class LedgerRepository {
     static final String INSERT = "INSERT INTO coze_documents (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     static final String OBSOLETE = "UPDATE coze_documents SET state = 'OBSOLETE', state_reason = ?, next_check_at = ? "
             + "WHERE state <> 'OBSOLETE' AND document_id IN ";
-    static final String SET_STATE = "UPDATE coze_documents SET state = ?, state_reason = ? WHERE document_id = ?";
+    static final String DONE = "UPDATE coze_documents SET state = 'DONE', state_reason = NULL WHERE document_id IN ";
     /** Due work of one state, oldest first, skipping rows another replica is taking right now. */
     static final String CLAIM = "SELECT " + COLUMNS + " FROM coze_documents WHERE state = ? AND next_check_at <= ? "
             + "ORDER BY next_check_at LIMIT ? FOR UPDATE SKIP LOCKED";
@@ -77,8 +77,14 @@ public class LedgerRepository {
         return client.preparedQuery(OBSOLETE + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
     }
 
-    public Uni<Void> setState(SqlClient client, String documentId, DocumentState state, String reason) {
-        return client.preparedQuery(SET_STATE).execute(Tuple.of(state.name(), reason, documentId)).replaceWithVoid();
+    /** Marks documents processed (live or kept). */
+    public Uni<Void> markDone(SqlClient client, List<String> documentIds) {
+        if (documentIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Tuple params = Tuple.tuple();
+        documentIds.forEach(params::addString);
+        return client.preparedQuery(DONE + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
     }
 
     /** The document, or null. */

@@ -69,11 +69,23 @@ public class Poller {
         return Uni.createFrom().emitter(e -> vertx.setTimer(millis, id -> e.complete(null)));
     }
 
-    /** Claims and processes batches while they come back full. */
+    /**
+     * Claims batches while they come back full and processes up to {@code cdc.poll.parallel-batches} of
+     * them at once: the next batch is claimed as soon as one is in flight and a slot is free, so Coze
+     * calls of one batch overlap the database work of another. Claims are disjoint (leases, SKIP LOCKED)
+     * and commits are version-guarded, exactly as between replicas.
+     */
     public Uni<Void> drain() {
         int full = settings.poll().batchSize();
-        return Multi.createBy().repeating().uni(processor::processBatch)
-                .whilst(n -> n == full && control.isRunning() && !cozeHealth.holdBack())
+        return Multi.createBy().repeating().uni(processor::claim)
+                .whilst(claimed -> claimed.size() == full && control.isRunning() && !cozeHealth.holdBack())
+                .onItem().transformToUni(claimed -> processor.process(claimed)
+                        .onFailure().recoverWithItem(e -> {
+                            Log.errorf("Processing a batch of %d changes failed (they come back when their lease ends): %s",
+                                    claimed.size(), e.getMessage());
+                            return 0;
+                        }))
+                .merge(Math.max(1, settings.poll().parallelBatches()))
                 .collect().last()
                 .invoke(() -> metrics.polled(clock.instant()))
                 .onFailure().invoke(e -> Log.errorf("Polling the change log failed: %s", e.getMessage()))

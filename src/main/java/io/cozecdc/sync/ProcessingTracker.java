@@ -2,6 +2,7 @@ package io.cozecdc.sync;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,6 +33,7 @@ public class ProcessingTracker {
 
     private final LedgerRepository ledger;
     private final SyncCommitter committer;
+    private final Promoter promoter;
     private final DocumentJanitor janitor;
     private final SyncConfigRepository configs;
     private final ChangeLogRepository changeLog;
@@ -41,11 +43,12 @@ public class ProcessingTracker {
     private final SyncMetrics metrics;
     private final Clock clock;
 
-    public ProcessingTracker(LedgerRepository ledger, SyncCommitter committer, DocumentJanitor janitor,
+    public ProcessingTracker(LedgerRepository ledger, SyncCommitter committer, Promoter promoter, DocumentJanitor janitor,
             SyncConfigRepository configs, ChangeLogRepository changeLog, CozeApi coze, SyncControl control,
             SyncSettings settings, SyncMetrics metrics, Clock clock) {
         this.ledger = ledger;
         this.committer = committer;
+        this.promoter = promoter;
         this.janitor = janitor;
         this.configs = configs;
         this.changeLog = changeLog;
@@ -90,34 +93,63 @@ public class ProcessingTracker {
                 .chain(progress -> {
                     Map<String, DocumentProgress> byId = progress.stream()
                             .collect(Collectors.toMap(DocumentProgress::documentId, Function.identity(), (a, b) -> a));
-                    return Multi.createFrom().iterable(docs)
-                            .onItem().transformToUniAndConcatenate(doc -> settle(doc, byId.get(doc.documentId())))
-                            .collect().last().replaceWithVoid();
+                    return settle(docs, byId);
                 })
                 .onFailure().invoke(e -> Log.debugf("Progress of %d documents not read (will retry): %s", docs.size(),
                         e.getMessage()))
                 .onFailure().recoverWithNull();
     }
 
-    private Uni<Void> settle(LedgerDocument doc, DocumentProgress progress) {
+    /**
+     * Commits what Coze reported: processed documents are promoted together, documents still processing
+     * are looked at again later (one statement), failed or lost ones are handled one by one. The
+     * documents these outcomes made obsolete go in one delete call, not one call each.
+     */
+    private Uni<Void> settle(List<LedgerDocument> docs, Map<String, DocumentProgress> byId) {
         Instant now = clock.instant();
+        List<LedgerDocument> done = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
+        List<LedgerDocument> others = new ArrayList<>();
+        for (LedgerDocument doc : docs) {
+            DocumentProgress progress = byId.get(doc.documentId());
+            if (progress != null && progress.status() == DocumentProgress.DONE) {
+                done.add(doc);
+            } else if (progress != null && progress.status() != DocumentProgress.FAILED
+                    && !doc.createdAt().plus(settings.processing().timeout()).isBefore(now)) {
+                waiting.add(doc.documentId());
+            } else {
+                others.add(doc);
+            }
+        }
+        Uni<List<String>> promoted = promoter.promote(done)
+                .invoke(() -> done.forEach(doc -> metrics.readyLag(doc.capturedAt(), now)))
+                .onFailure().invoke(e -> Log.warnf("Could not promote %d processed documents: %s", done.size(), e.getMessage()))
+                .onFailure().recoverWithItem(List.<String>of());
+        Uni<Void> postponed = ledger.postpone(ledgerClient(), waiting, now.plus(settings.processing().pollInterval()))
+                .onFailure().recoverWithNull();
+        return promoted
+                .chain(obsolete -> postponed.replaceWith(obsolete))
+                .chain(obsolete -> Multi.createFrom().iterable(others)
+                        .onItem().transformToUniAndConcatenate(doc -> settleFailed(doc, byId.get(doc.documentId()), now))
+                        .collect().in(() -> new ArrayList<>(obsolete), List::addAll))
+                .chain(janitor::deleteNow);
+    }
+
+    /** A document Coze failed, lost or did not finish in time; returns the documents it made obsolete. */
+    private Uni<List<String>> settleFailed(LedgerDocument doc, DocumentProgress progress, Instant now) {
         Uni<List<String>> outcome;
-        if (progress != null && progress.status() == DocumentProgress.DONE) {
-            outcome = committer.promote(doc).invoke(() -> metrics.readyLag(doc.capturedAt(), now));
-        } else if (progress != null && progress.status() == DocumentProgress.FAILED) {
+        if (progress != null && progress.status() == DocumentProgress.FAILED) {
             String reason = "Coze could not process the document" + (progress.reason() == null ? "" : ": " + progress.reason());
             outcome = failed(doc, FailureCodes.PROCESSING_FAILED, reason);
         } else if (progress == null) {
             outcome = failed(doc, FailureCodes.PROCESSING_FAILED, "Coze no longer knows the document");
-        } else if (doc.createdAt().plus(settings.processing().timeout()).isBefore(now)) {
+        } else {
             outcome = failed(doc, FailureCodes.PROCESSING_TIMEOUT,
                     "Coze did not finish processing the document within " + settings.processing().timeout());
-        } else {
-            return ledger.postpone(ledgerClient(), List.of(doc.documentId()), now.plus(settings.processing().pollInterval()));
         }
-        return outcome.chain(janitor::deleteNow)
+        return outcome
                 .onFailure().invoke(e -> Log.warnf("Could not settle document %s: %s", doc.documentId(), e.getMessage()))
-                .onFailure().recoverWithNull();
+                .onFailure().recoverWithItem(List.<String>of());
     }
 
     private Uni<List<String>> failed(LedgerDocument doc, int code, String reason) {

@@ -178,32 +178,6 @@ public class SyncCommitter {
     }
 
     /**
-     * Coze finished processing a document. If it is still the record's wanted replacement it becomes
-     * the live document and the previous one is marked for deletion (only now, so the bot never loses
-     * the row); otherwise it is marked for deletion itself. Returns the documents to delete.
-     */
-    public Uni<List<String>> promote(LedgerDocument doc) {
-        return Sql.transaction(pool, conn -> {
-            Instant now = clock.instant();
-            return synced.lockIfPresent(conn, doc.configId(), doc.recordKey()).chain(state -> {
-                if (state != null && doc.documentId().equals(state.pendingDocumentId())) {
-                    List<String> obsolete = state.documentId() == null ? List.of() : List.of(state.documentId());
-                    return synced.save(conn, List.of(state.promoted()), now)
-                            .chain(() -> ledger.setState(conn, doc.documentId(), DocumentState.DONE, null))
-                            .chain(() -> failures.resolve(conn, doc.configId(), Map.of(doc.recordKey(), doc.logId())))
-                            .chain(() -> ledger.markObsolete(conn, obsolete, "replaced by " + doc.documentId(), now))
-                            .replaceWith(obsolete);
-                }
-                if (state != null && doc.documentId().equals(state.documentId())) {
-                    return ledger.setState(conn, doc.documentId(), DocumentState.DONE, null).replaceWith(List.<String>of());
-                }
-                return ledger.markObsolete(conn, List.of(doc.documentId()), "superseded while processing", now)
-                        .replaceWith(List.of(doc.documentId()));
-            });
-        });
-    }
-
-    /**
      * Coze failed to process a document (or did not finish in time). It is marked for deletion; if it
      * was the record's wanted replacement, the change goes to the retry queue to be uploaded again
      * (the old document stays live meanwhile). {@code change} is the change it carried, or null when

@@ -58,6 +58,14 @@ public interface SyncSettings {
         @WithDefault("2m")
         Duration lease();
 
+        /**
+         * Batches processed at once while the backlog keeps them full: the Coze calls of one overlap the
+         * database work of the next (all share coze.max-concurrency). 1 processes one batch after the
+         * other. Default 2.
+         */
+        @WithDefault("2")
+        int parallelBatches();
+
         /** Sync configurations handled in parallel within one batch. Default 4. */
         @WithDefault("4")
         int configConcurrency();

@@ -94,6 +94,14 @@ public class SyncedDocumentRepository {
         return conn.preparedQuery(SAVE).executeBatch(batch).replaceWithVoid();
     }
 
+    /** Locks the rows of the records that have one (absent ones are not in the map; nothing is created). */
+    public Uni<Map<String, DocState>> lockIfPresent(SqlConnection conn, long configId, List<String> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return lockExisting(conn, configId, keys.stream().distinct().sorted().toList());
+    }
+
     /** Locks one record's row if it exists; null when it does not (nothing is created). */
     public Uni<DocState> lockIfPresent(SqlConnection conn, long configId, String key) {
         return lockExisting(conn, configId, List.of(key)).map(states -> states.get(key));

@@ -70,8 +70,34 @@ final class BenchRun implements AutoCloseable {
         ServiceProcess.Builder b = ServiceProcess.builder("bench-" + name).coze(coze.baseUrl(), COZE_TOKEN)
                 .readyTimeout(Duration.ofMinutes(3));
         db.env().forEach(b::env);
+        if (Boolean.getBoolean("bench.jfr")) {
+            // -Dbench.jfr=true: a flight recording of every service process, for profiling (docs/benchmarks.md)
+            Path jfr = settings.outputDir().resolve("jfr").resolve(name + "-" + System.currentTimeMillis() + ".jfr");
+            try {
+                Files.createDirectories(jfr.getParent());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            b.jvmArgs("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
+        }
+        serviceOverrides().forEach(b::setting);
         properties.forEach(b::setting);
         return b;
+    }
+
+    /**
+     * Settings given to every service of the run, from system properties {@code bench.service.<property>}
+     * (e.g. {@code -Dbench.service.cdc.poll.parallel-batches=4}), for what-if runs on the defaults; a
+     * scenario's own settings (the seed-like baseline's) still win. The report lists them.
+     */
+    static Map<String, String> serviceOverrides() {
+        Map<String, String> overrides = new java.util.TreeMap<>();
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("bench.service.")) {
+                overrides.put(k.toString().substring("bench.service.".length()), v.toString());
+            }
+        });
+        return overrides;
     }
 
     /**

@@ -47,6 +47,7 @@ final class DrainScenario implements Scenario {
         seed.put("coze.documents-per-create", "1");
         seed.put("coze.max-concurrency", "1");
         seed.put("cdc.poll.config-concurrency", "1");
+        seed.put("cdc.poll.parallel-batches", "1");
         seed.put("cdc.poll.batch-size", "100");
         seed.put("cdc.poll.interval", "1s");
         Variant baseline = drainWindow(run, "seed-like", seed, rows, window);
@@ -54,7 +55,7 @@ final class DrainScenario implements Scenario {
         r.figure("backlog_rows", "backlog (product inserts, one change each)", rows, "changes");
         r.figure("coze_latency_ms", "Coze fake latency per call", LATENCY.toMillis(), "ms");
         r.figure("a_default_changes_per_s", "(a) default settings", defaults.rate, "changes/s");
-        r.figure("b_seed_like_changes_per_s", "(b) seed-like baseline (1 doc/call, 1 call at a time, 100 rows/poll, 1 s interval)",
+        r.figure("b_seed_like_changes_per_s", "(b) seed-like baseline (1 doc/call, 1 call at a time, 1 batch at a time, 100 rows/poll, 1 s interval)",
                 baseline.rate, "changes/s");
         r.figure("c_physical_limit_changes_per_s", "(c) physical limit: max-concurrency " + DEFAULT_CONCURRENCY + " × 10 ÷ "
                 + LATENCY.toMillis() + " ms", physical, "changes/s");

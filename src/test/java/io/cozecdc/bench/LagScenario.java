@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.process.ServiceProcess;
 
 /**
@@ -48,12 +49,16 @@ final class LagScenario implements Scenario {
             Progress.await("lag seed (change log)", () -> seed - run.pending(), seed, Duration.ofMinutes(1), service);
             for (int rate : RATES) {
                 long before = maxId(run);
+                int[] callsBefore = calls(run);
+                long questionsBefore = questions(run);
                 long started = System.currentTimeMillis();
                 SteadyWriter.Result written = writer.run(rate, duration, mix);
                 long stopped = System.currentTimeMillis();
                 long after = maxId(run);
                 long drainedAt = awaitDrained(run, service);
                 Progress.sleep(1500); // deletes of the last batch
+                int[] callsAfter = calls(run);
+                long statements = questions(run) - questionsBefore;
                 List<Deliveries.Change> changes = Deliveries.changes(run.sql(), before, after);
                 Deliveries.Lags lags = Deliveries.lags(changes, run.coze.events(), run.dataset);
                 Stats stats = Stats.of(lags.millis());
@@ -72,6 +77,17 @@ final class LagScenario implements Scenario {
                 r.figure(p + "max_ms", rate + "/s: lag max", stats.max(), "ms");
                 r.figure(p + "backlog_second_half_max", rate + "/s: largest backlog, second half", secondHalfMax, "changes");
                 r.figure(p + "drain_after_s", rate + "/s: backlog gone after the writes stopped", drainSeconds, "s");
+                int totalCalls = 0;
+                Map<String, Integer> calls = new LinkedHashMap<>();
+                for (FakeCoze.Endpoint e : ENDPOINTS) {
+                    int n = callsAfter[e.ordinal()] - callsBefore[e.ordinal()];
+                    calls.put(e.name().toLowerCase(java.util.Locale.ROOT), n);
+                    totalCalls += n;
+                }
+                r.figure(p + "calls_per_change", rate + "/s: Coze calls per change (" + calls + ")",
+                        (double) totalCalls / Math.max(1, changes.size()), "");
+                r.figure(p + "statements_per_change", rate + "/s: database statements per change (all clients, the write itself included)",
+                        (double) statements / Math.max(1, changes.size()), "");
                 r.text(p + "sustainable", rate + "/s: sustainable", sustainable ? "yes" : "no (" + reasons(rateMet, bounded, drained) + ")");
                 Map<String, Object> detail = new LinkedHashMap<>();
                 detail.put("rate", rate);
@@ -111,6 +127,22 @@ final class LagScenario implements Scenario {
             why.add("slow to drain");
         }
         return String.join(", ", why);
+    }
+
+    private static final FakeCoze.Endpoint[] ENDPOINTS = {FakeCoze.Endpoint.CREATE, FakeCoze.Endpoint.DELETE,
+        FakeCoze.Endpoint.PROCESS, FakeCoze.Endpoint.LIST};
+
+    private static int[] calls(BenchRun run) {
+        int[] counts = new int[FakeCoze.Endpoint.values().length];
+        for (FakeCoze.Endpoint e : FakeCoze.Endpoint.values()) {
+            counts[e.ordinal()] = run.coze.requestCount(e);
+        }
+        return counts;
+    }
+
+    /** Statements the server has run for clients so far (SHOW GLOBAL STATUS 'Questions'). */
+    private static long questions(BenchRun run) {
+        return Long.parseLong(String.valueOf(run.sql().query("SHOW GLOBAL STATUS LIKE 'Questions'").get(0).get("Value")));
     }
 
     private static long maxId(BenchRun run) {

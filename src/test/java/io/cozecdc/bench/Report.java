@@ -57,6 +57,9 @@ final class Report {
         List<String> parts = new ArrayList<>();
         machine.forEach((k, v) -> parts.add(k + " " + v));
         md.append(String.join("; ", parts)).append(".\n\n");
+        if (!BenchRun.serviceOverrides().isEmpty()) {
+            md.append("Settings given to every service of this run: ").append(BenchRun.serviceOverrides()).append(".\n\n");
+        }
         md.append("## Targets\n\n| scenario | target | measured | threshold | met |\n|---|---|---|---|---|\n");
         for (ScenarioResult r : results) {
             for (ScenarioResult.Target t : r.targets) {
@@ -93,6 +96,7 @@ final class Report {
         root.put("mode", settings.mode());
         root.put("started", started.toString());
         root.put("machine", machine);
+        root.put("service_overrides", BenchRun.serviceOverrides());
         Map<String, Object> scenarios = new LinkedHashMap<>();
         for (ScenarioResult r : results) {
             Map<String, Object> s = new LinkedHashMap<>();

@@ -20,6 +20,11 @@ import java.util.Map;
 final class TriggerScenario implements Scenario {
 
     static final int BATCH = 100;
+
+    /** Which triggers the sample tables carry during a measurement. */
+    private enum Mode {
+        NONE, CAPTURE, FLOOR
+    }
     static final List<String> OPS = List.of("single insert", "single update", "single delete", "batched insert",
             "batched update", "batched delete");
 
@@ -62,43 +67,54 @@ final class TriggerScenario implements Scenario {
         int singleRows = run.settings.size("triggers.single-rows", 300, 2_000);
         int batchRows = run.settings.size("triggers.batch-rows", 3_000, 20_000);
         run.resetData();
-        Map<String, List<Double>> on = new LinkedHashMap<>();
-        Map<String, List<Double>> off = new LinkedHashMap<>();
+        Map<Mode, Map<String, List<Double>>> rates = new java.util.EnumMap<>(Mode.class);
         try (Connection c = run.db.connect()) {
             List<String[]> triggers = saved(c);
             if (triggers.size() != 9) {
                 throw new IllegalStateException("expected the 9 capture triggers of the sample tables, found " + triggers.size());
             }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS bench_trigger_floor (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
+            }
             try {
                 for (int round = 0; round < rounds; round++) {
-                    for (boolean withTriggers : round % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
-                        setTriggers(c, triggers, withTriggers);
+                    for (int i = 0; i < Mode.values().length; i++) {
+                        Mode mode = Mode.values()[(i + round) % Mode.values().length];
+                        setTriggers(c, triggers, mode);
                         run.resetData();
-                        Map<String, Double> rates = measure(c, run.tag(), singleRows, batchRows);
-                        rates.forEach((op, rate) -> (withTriggers ? on : off).computeIfAbsent(op, k -> new ArrayList<>()).add(rate));
+                        try (Statement st = c.createStatement()) {
+                            st.execute("TRUNCATE TABLE bench_trigger_floor");
+                        }
+                        measure(c, run.tag(), singleRows, batchRows).forEach((op, rate) -> rates
+                                .computeIfAbsent(mode, m -> new LinkedHashMap<>()).computeIfAbsent(op, k -> new ArrayList<>()).add(rate));
                     }
                 }
             } finally {
-                setTriggers(c, triggers, true);
+                setTriggers(c, triggers, Mode.CAPTURE);
                 run.resetData();
+                try (Statement st = c.createStatement()) {
+                    st.execute("DROP TABLE IF EXISTS bench_trigger_floor");
+                }
             }
         }
         for (String op : OPS) {
-            double withT = Stats.of(on.get(op)).median();
-            double without = Stats.of(off.get(op)).median();
+            double withT = Stats.of(rates.get(Mode.CAPTURE).get(op)).median();
+            double without = Stats.of(rates.get(Mode.NONE).get(op)).median();
+            double floor = Stats.of(rates.get(Mode.FLOOR).get(op)).median();
             String key = op.replace(' ', '_');
             r.figure(key + "_without", op + ": without triggers", without, "rows/s");
-            r.figure(key + "_with", op + ": with triggers", withT, "rows/s");
+            r.figure(key + "_with", op + ": with the capture triggers", withT, "rows/s");
             r.figure(key + "_ratio", "**" + op + ": ratio with / without**", withT / without, "");
+            r.figure(key + "_floor_ratio", op + ": ratio with a minimal trigger / without (the floor)", floor / without, "");
             r.target("trigger overhead, " + op + " (with / without)", withT / without, "", "≥ 0.80", withT / without >= 0.8);
         }
-        r.json("rates_with_triggers", on);
-        r.json("rates_without_triggers", off);
+        r.json("rates", rates);
         r.note("Rows per second over the three sample tables (products, suppliers, inventory_records), one connection, "
                 + "autocommit; single = one row per statement (" + singleRows + " rows per table), batched = " + BATCH
                 + " rows per statement (" + batchRows + " rows per table); median of " + rounds + " round(s), order alternating.");
         r.note("Triggers are dropped and re-created from their own SHOW CREATE TRIGGER text, so the measured triggers are "
-                + "exactly the installed ones.");
+                + "exactly the installed ones. The floor replaces each of them with a trigger that inserts one integer "
+                + "into a one-index scratch table: what any row trigger that writes a row costs, whatever it writes.");
     }
 
     private static Map<String, Double> measure(Connection c, int tag, int singleRows, int batchRows) throws SQLException {
@@ -201,45 +217,49 @@ final class TriggerScenario implements Scenario {
         }
     }
 
-    /** The installed capture triggers of the sample tables: name, sql_mode, CREATE statement. */
+    /** The installed capture triggers of the sample tables: name, sql_mode, CREATE statement, event, table. */
     private static List<String[]> saved(Connection c) throws SQLException {
-        List<String> names = new ArrayList<>();
+        List<String[]> found = new ArrayList<>();
         try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() "
-                        + "AND EVENT_OBJECT_TABLE IN ('products', 'suppliers', 'inventory_records') ORDER BY TRIGGER_NAME")) {
+                ResultSet rs = st.executeQuery("SELECT TRIGGER_NAME, EVENT_MANIPULATION, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS "
+                        + "WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE IN ('products', 'suppliers', 'inventory_records') "
+                        + "ORDER BY TRIGGER_NAME")) {
             while (rs.next()) {
-                names.add(rs.getString(1));
+                found.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
             }
         }
         List<String[]> triggers = new ArrayList<>();
-        for (String name : names) {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TRIGGER `" + name + "`")) {
+        for (String[] t : found) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TRIGGER `" + t[0] + "`")) {
                 rs.next();
-                triggers.add(new String[] {name, rs.getString("sql_mode"), rs.getString("SQL Original Statement")});
+                triggers.add(new String[] {t[0], rs.getString("sql_mode"), rs.getString("SQL Original Statement"), t[1], t[2]});
             }
         }
         return triggers;
     }
 
-    private static void setTriggers(Connection c, List<String[]> triggers, boolean installed) throws SQLException {
+    private static void setTriggers(Connection c, List<String[]> triggers, Mode mode) throws SQLException {
         try (Statement st = c.createStatement()) {
-            String mode;
+            String sqlMode;
             try (ResultSet rs = st.executeQuery("SELECT @@SESSION.sql_mode")) {
                 rs.next();
-                mode = rs.getString(1);
+                sqlMode = rs.getString(1);
             }
             for (String[] t : triggers) {
                 st.execute("DROP TRIGGER IF EXISTS `" + t[0] + "`");
-                if (installed) {
+                if (mode == Mode.CAPTURE) {
                     try (PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?")) {
                         ps.setString(1, t[1]);
                         ps.execute();
                     }
                     st.execute(t[2]);
+                } else if (mode == Mode.FLOOR) {
+                    st.execute("CREATE TRIGGER `" + t[0] + "` AFTER " + t[3] + " ON `" + t[4] + "` FOR EACH ROW "
+                            + "INSERT INTO bench_trigger_floor (v) VALUES (1)");
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?")) {
-                ps.setString(1, mode);
+                ps.setString(1, sqlMode);
                 ps.execute();
             }
         }

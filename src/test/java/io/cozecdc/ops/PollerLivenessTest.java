@@ -121,6 +121,10 @@ class PollerLivenessTest {
             public int configConcurrency() {
                 return 4;
             }
+
+            public int parallelBatches() {
+                return 2;
+            }
         };
         return new SyncSettings() {
             public Optional<String> instanceId() {

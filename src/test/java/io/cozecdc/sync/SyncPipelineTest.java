@@ -128,6 +128,41 @@ class SyncPipelineTest {
         assertThat(coze.requests()).isEmpty();
     }
 
+    @Test
+    void aFullBacklogIsWorkedOnInTwoBatchesAtOnce() {
+        support.config("products-public", "products", dataset, List.of("id", "name"), null);
+        for (int i = 0; i < 250; i++) {
+            support.insertProduct("SKU-P" + i, "Parallel " + i, "1.00", null, i);
+        }
+        coze.latency(FakeCoze.Endpoint.CREATE, java.time.Duration.ofMillis(400));
+        support.start();
+
+        // two claim tokens hold unprocessed rows at the same moment: two batches are in flight
+        await().atMost(PipelineSupport.WAIT).pollInterval(java.time.Duration.ofMillis(20)).until(() -> support.db().count(
+                "SELECT COUNT(DISTINCT claimed_by) FROM data_change_logs WHERE processed = 0 AND claimed_by IS NOT NULL") >= 2);
+        awaitConverged();
+        assertThat(coze.documents(dataset)).hasSize(250);
+    }
+
+    @Test
+    void replacedDocumentsOfOneProgressCheckAreDeletedInOneCall() {
+        support.config("products-public", "products", dataset, List.of("id", "name", "stock_quantity"), null);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(support.insertProduct("SKU-R" + i, "Replaced " + i, "1.00", null, i));
+        }
+        support.start();
+        awaitConverged();
+        int deletes = coze.requestCount(FakeCoze.Endpoint.DELETE);
+
+        support.db().update("UPDATE products SET stock_quantity = stock_quantity + 100");
+        awaitConverged();
+
+        assertThat(coze.documents(dataset)).hasSize(30).allSatisfy(d -> assertThat(d.content()).contains("stock_quantity: 1"));
+        // 30 replaced documents, promoted after one progress check: one delete call, not 30
+        assertThat(coze.requestCount(FakeCoze.Endpoint.DELETE) - deletes).isEqualTo(1);
+    }
+
     private void awaitConverged() {
         await().atMost(PipelineSupport.WAIT).pollInterval(java.time.Duration.ofMillis(100)).until(() ->
                 support.pending() == 0
