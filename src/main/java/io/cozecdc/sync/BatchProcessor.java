@@ -114,6 +114,9 @@ public class BatchProcessor {
 
     /** The changes one claim took, and the token they are held under. */
     public record Claimed(String owner, List<Change> changes) {
+        /** Nothing claimed (the poller held back). */
+        public static final Claimed NONE = new Claimed("", List.of());
+
         public int size() {
             return changes.size();
         }
