@@ -50,8 +50,16 @@ public class BatchProcessor {
         return claim().chain(this::process);
     }
 
-    /** Claims up to a batch of pending changes under a fresh claim token (possibly none). */
+    /**
+     * Claims up to a batch of pending changes under a fresh claim token (possibly none). Nothing is
+     * claimed before the configurations have been read once: until then every change would look
+     * unrouted and be marked processed without reaching Coze (a race at startup).
+     */
     public Uni<Claimed> claim() {
+        if (!registry.isLoaded()) {
+            Log.debug("Not claiming changes yet: the sync configurations have not been read");
+            return Uni.createFrom().item(Claimed.NONE);
+        }
         String owner = instance.nextClaim("b");
         Instant now = clock.instant();
         return changeLog.claim(owner, settings.poll().batchSize(), now, now.plus(settings.poll().lease()))
