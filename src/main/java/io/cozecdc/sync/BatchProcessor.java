@@ -50,8 +50,16 @@ public class BatchProcessor {
         return claim().chain(this::process);
     }
 
-    /** Claims up to a batch of pending changes under a fresh claim token (possibly none). */
+    /**
+     * Claims up to a batch of pending changes under a fresh claim token (possibly none). Nothing is
+     * claimed before the configurations have been read once: until then every change would look
+     * unrouted and be marked processed without reaching Coze (a race at startup).
+     */
     public Uni<Claimed> claim() {
+        if (!registry.isLoaded()) {
+            Log.debug("Not claiming changes yet: the sync configurations have not been read");
+            return Uni.createFrom().item(Claimed.NONE);
+        }
         String owner = instance.nextClaim("b");
         return registry.ensureLoaded()
                 .chain(() -> {
@@ -117,6 +125,9 @@ public class BatchProcessor {
 
     /** The changes one claim took, and the token they are held under. */
     public record Claimed(String owner, List<Change> changes) {
+        /** Nothing claimed (the poller held back). */
+        public static final Claimed NONE = new Claimed("", List.of());
+
         public int size() {
             return changes.size();
         }

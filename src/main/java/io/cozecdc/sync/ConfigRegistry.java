@@ -39,6 +39,11 @@ public class ConfigRegistry {
         return Optional.ofNullable(snapshot.byId().get(id));
     }
 
+    /** False until sync_configs has been read once: before that every table looks unconfigured. */
+    public boolean isLoaded() {
+        return snapshot.fingerprint() != null;
+    }
+
     /** Every enabled config. */
     public List<SyncConfig> all() {
         return List.copyOf(snapshot.byId().values());

@@ -1,7 +1,6 @@
 package io.cozecdc.sync;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,11 +12,17 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
- * Drains the change log: claims batches until one comes back short, then waits
- * {@code cdc.poll.interval} and claims again. The scheduler cannot fire more often than once a
- * second, so each scheduled run (never overlapping the previous one) keeps polling at the configured
- * interval for about a second, waiting on a Vert.x timer: nothing blocks the event loop. While Coze
- * looks down it claims nothing, so the backlog waits in the change log where alerts can see it.
+ * Drains the change log continuously. It claims a batch; when the batch came back full it claims the
+ * next at once, otherwise {@code cdc.poll.interval} after the previous claim. Up to
+ * {@code cdc.poll.parallel-batches} claimed batches are processed at once, so the Coze calls of one
+ * overlap the database work of another, and a new change waits about one interval at most to be
+ * claimed, however long the batch before it takes. Claims are disjoint (leases, SKIP LOCKED) and
+ * commits version-guarded, exactly as between replicas.
+ *
+ * <p>The loop runs until the jobs are paused or a claim fails (the database is away, say); the
+ * scheduler fires every second, is skipped while the loop runs, and starts it again. While Coze looks
+ * down nothing is claimed, so the backlog waits in the change log where alerts can see it. Waits are
+ * Vert.x timers: nothing blocks the event loop.
  */
 @ApplicationScoped
 public class Poller {
@@ -43,53 +48,72 @@ public class Poller {
         this.clock = clock;
     }
 
-    /** How long one scheduled run keeps polling; the scheduler's own period. */
-    static final Duration RUN = Duration.ofSeconds(1);
-
     @Scheduled(every = "1s", identity = "cdc-poll", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> poll() {
-        if (!settings.poll().enabled()) {
+        if (!settings.poll().enabled() || !control.isRunning()) {
             return Uni.createFrom().voidItem();
         }
-        long deadline = System.nanoTime() + RUN.toNanos();
-        return control.track(Multi.createBy().repeating()
-                // a non-null item: repeating() drops nulls, which would starve whilst() and never end
-                .uni(() -> drainIfAllowed().invoke(heartbeat::beat).chain(this::pause).replaceWith(Boolean.TRUE))
-                .whilst(ignored -> System.nanoTime() < deadline && control.isRunning())
-                .collect().last()
-                .replaceWithVoid());
+        return control.track(run());
     }
 
-    private Uni<Void> drainIfAllowed() {
-        return control.isRunning() && !cozeHealth.holdBack() ? drain() : Uni.createFrom().voidItem();
-    }
-
-    private Uni<Void> pause() {
-        long millis = Math.max(1, settings.poll().interval().toMillis());
-        return Uni.createFrom().emitter(e -> vertx.setTimer(millis, id -> e.complete(null)));
-    }
-
-    /**
-     * Claims batches while they come back full and processes up to {@code cdc.poll.parallel-batches} of
-     * them at once: the next batch is claimed as soon as one is in flight and a slot is free, so Coze
-     * calls of one batch overlap the database work of another. Claims are disjoint (leases, SKIP LOCKED)
-     * and commits are version-guarded, exactly as between replicas.
-     */
-    public Uni<Void> drain() {
+    /** Claims and processes batches until the jobs are paused or a claim fails; never fails itself. */
+    public Uni<Void> run() {
+        Pace pace = new Pace(settings.poll().interval().toNanos());
         int full = settings.poll().batchSize();
-        return Multi.createBy().repeating().uni(processor::claim)
-                .whilst(claimed -> claimed.size() == full && control.isRunning() && !cozeHealth.holdBack())
-                .onItem().transformToUni(claimed -> processor.process(claimed)
-                        .onFailure().recoverWithItem(e -> {
-                            Log.errorf("Processing a batch of %d changes failed (they come back when their lease ends): %s",
-                                    claimed.size(), e.getMessage());
-                            return 0;
-                        }))
+        return Multi.createBy().repeating().uni(() -> nextClaim(pace, full))
+                .whilst(claimed -> control.isRunning())
+                .onItem().transformToUni(this::process)
                 .merge(Math.max(1, settings.poll().parallelBatches()))
                 .collect().last()
-                .invoke(() -> metrics.polled(clock.instant()))
                 .onFailure().invoke(e -> Log.errorf("Polling the change log failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    private Uni<BatchProcessor.Claimed> nextClaim(Pace pace, int full) {
+        return waitNanos(pace.delayNanos())
+                .chain(() -> control.isRunning() && !cozeHealth.holdBack() ? processor.claim()
+                        : Uni.createFrom().item(BatchProcessor.Claimed.NONE))
+                .invoke(claimed -> {
+                    pace.claimed(claimed.size() == full);
+                    heartbeat.beat();
+                    metrics.polled(clock.instant());
+                });
+    }
+
+    private Uni<Integer> process(BatchProcessor.Claimed claimed) {
+        return processor.process(claimed).onFailure().recoverWithItem(e -> {
+            Log.errorf("Processing a batch of %d changes failed (they come back when their lease ends): %s",
+                    claimed.size(), e.getMessage());
+            return 0;
+        });
+    }
+
+    private Uni<Void> waitNanos(long nanos) {
+        if (nanos <= 0) {
+            return Uni.createFrom().voidItem();
+        }
+        long millis = Math.max(1, nanos / 1_000_000);
+        return Uni.createFrom().emitter(e -> vertx.setTimer(millis, id -> e.complete(null)));
+    }
+
+    /** When the next claim is due: at once after a full batch, one interval after the previous claim otherwise. */
+    static final class Pace {
+        private final long intervalNanos;
+        private long lastClaim;
+        private boolean lastFull = true;
+
+        Pace(long intervalNanos) {
+            this.intervalNanos = Math.max(1_000_000, intervalNanos);
+        }
+
+        synchronized long delayNanos() {
+            return lastFull ? 0 : lastClaim + intervalNanos - System.nanoTime();
+        }
+
+        synchronized void claimed(boolean full) {
+            lastFull = full;
+            lastClaim = System.nanoTime();
+        }
     }
 }

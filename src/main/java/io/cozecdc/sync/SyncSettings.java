@@ -45,8 +45,9 @@ public interface SyncSettings {
         int batchSize();
 
         /**
-         * Pause after a batch that was not full. A full batch is followed at once by the next.
-         * Default 200 ms: the latency floor, without hammering an idle database.
+         * Time between claims when the previous batch was not full (counted from that claim, not from
+         * the end of its processing). A full batch is followed at once by the next. Default 200 ms:
+         * the latency floor, without hammering an idle database.
          */
         @WithDefault("200ms")
         Duration interval();
@@ -59,9 +60,9 @@ public interface SyncSettings {
         Duration lease();
 
         /**
-         * Batches processed at once while the backlog keeps them full: the Coze calls of one overlap the
-         * database work of the next (all share coze.max-concurrency). 1 processes one batch after the
-         * other. Default 2.
+         * Batches processed at once: the Coze calls of one overlap the database work of the next (all
+         * share coze.max-concurrency), and a new change is claimed while earlier batches are still in
+         * flight. 1 processes one batch after the other. Default 2.
          */
         @WithDefault("2")
         int parallelBatches();

@@ -30,7 +30,7 @@ final class BacklogScenario implements Scenario {
 
     @Override
     public void run(BenchRun run, ScenarioResult r) throws Exception {
-        int rows = run.settings.size("backlog.rows", 20_000, 1_000_000);
+        int rows = run.settings.size("backlog.rows", 10_000, 1_000_000);
         run.resetData();
         long loadStart = System.nanoTime();
         Workload.insertChangeRows(run.sql(), run.tag(), rows, 0);
@@ -47,14 +47,17 @@ final class BacklogScenario implements Scenario {
         double claimLate;
         long peakRssKb;
         boolean outOfMemory;
+        CpuMeter.Usage cpu;
         long drainStart = System.nanoTime();
         try (ServiceProcess service = run.service("backlog", settings)
                 .jvmArgs("-Xmx256m", "-Xlog:gc:file=" + gcLog).start()) {
+            CpuMeter meter = run.cpu(service);
             Progress.await("backlog 90 %", run.coze::documentsCreated, (long) (rows * 0.9), Duration.ofMinutes(2), service);
             planLate = ClaimQuery.explain(run.sql());
             claimLate = ClaimQuery.millis(run.sql());
             Progress.await("backlog", run.coze::documentsCreated, rows, Duration.ofMinutes(2), service);
             Progress.await("backlog (change log)", () -> rows - run.pending(), rows, Duration.ofMinutes(2), service);
+            cpu = meter.stop();
             peakRssKb = peakRss(service.pid());
             outOfMemory = service.allLogs().contains("OutOfMemoryError");
             service.terminate(Duration.ofSeconds(30));
@@ -78,6 +81,9 @@ final class BacklogScenario implements Scenario {
         r.figure("gc_collections", "garbage collections", gc.collections(), "");
         r.figure("gc_pause_ms", "total GC pause", gc.pauseMillis(), "ms");
         r.figure("peak_rss_mb", "peak resident memory of the process (VmHWM)", peakRssKb / 1024.0, "MB");
+        r.figure("machine_busy", "machine CPU busy during the drain (all processes, other users included)", 100 * cpu.machineBusy(), "%");
+        r.figure("service_cpu_per_1000", "CPU per 1 000 changes: service", cpu.cpuSeconds().getOrDefault("service", Double.NaN) * 1000 / rows, "s");
+        r.figure("database_cpu_per_1000", "CPU per 1 000 changes: database", cpu.cpuSeconds().getOrDefault("database", Double.NaN) * 1000 / rows, "s");
         r.figure("claim_ms_before", "claim query read, before the drain", claimBefore, "ms");
         r.figure("claim_ms_late", "claim query read, at 90 % drained", claimLate, "ms");
         r.text("claim_key", "index the claim uses", ClaimQuery.keyUsed(run.sql()));

@@ -112,6 +112,19 @@ final class BenchRun implements AutoCloseable {
         coze.reset();
     }
 
+    /** Starts measuring CPU: the machine, these services (named by their log names) and the embedded database. */
+    CpuMeter cpu(ServiceProcess... services) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (int i = 0; i < services.length; i++) {
+            pids.put("service" + (services.length > 1 ? "-" + (char) ('a' + i) : ""), services[i].pid());
+        }
+        long db = CpuMeter.databasePid();
+        if (db > 0) {
+            pids.put("database", db);
+        }
+        return CpuMeter.start(pids);
+    }
+
     /** Pending change-log rows (served by idx_processed: cheap while few are pending). */
     long pending() {
         return sql().count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0");

@@ -27,9 +27,9 @@ final class CleanupScenario implements Scenario {
 
     @Override
     public void run(BenchRun run, ScenarioResult r) throws Exception {
-        int rows = run.settings.size("cleanup.rows", 50_000, 1_000_000);
+        int rows = run.settings.size("cleanup.rows", 30_000, 1_000_000);
         int rate = run.settings.size("cleanup.write-rate", 200, 200);
-        Duration before = run.settings.seconds("cleanup.before-seconds", 5, 30);
+        Duration before = run.settings.seconds("cleanup.before-seconds", 3, 30);
         int seed = 500;
         run.resetData();
         run.coze.latency(Duration.ofMillis(50));

@@ -34,12 +34,12 @@ final class DrainScenario implements Scenario {
     public void run(BenchRun run, ScenarioResult r) throws Exception {
         BenchSettings s = run.settings;
         int rows = s.size("drain.rows", 2_000, 50_000);
-        Duration window = s.seconds("drain.baseline-seconds", 10, 120);
+        Duration window = s.seconds("drain.baseline-seconds", 6, 120);
         double physical = DEFAULT_CONCURRENCY * 10 / (LATENCY.toMillis() / 1000.0);
 
         run.resetData();
         run.coze.latency(LATENCY);
-        double ceiling = FakeCeiling.measure(run.coze, run.dataset, DEFAULT_CONCURRENCY, 10, s.seconds("drain.ceiling-seconds", 3, 10));
+        double ceiling = FakeCeiling.measure(run.coze, run.dataset, DEFAULT_CONCURRENCY, 10, s.seconds("drain.ceiling-seconds", 2, 10));
 
         Variant defaults = drainAll(run, "default", Map.of(), rows);
         Variant unlimited = drainAll(run, "no-rate-limit", Map.of("coze.rate-limit-per-second", "100000"), rows);
@@ -71,6 +71,10 @@ final class DrainScenario implements Scenario {
         r.figure("a_drain_seconds", "(a) time to drain the backlog (first to last document)", defaults.seconds, "s");
         r.text("a_calls", "(a) Coze calls", "create " + defaults.creates + ", progress " + defaults.progress + ", delete "
                 + defaults.deletes + ", list " + defaults.lists);
+        r.figure("a2_machine_busy", "(a′) machine CPU busy during the drain (all processes, other users included)",
+                100 * unlimited.machineBusy(), "%");
+        r.figure("a2_service_cpu_per_1000", "(a′) CPU per 1 000 changes: service", unlimited.serviceCpuPerThousand(), "s");
+        r.figure("a2_database_cpu_per_1000", "(a′) CPU per 1 000 changes: database", unlimited.databaseCpuPerThousand(), "s");
         r.figure("b_window_seconds", "(b) measured over the first", window.toSeconds(), "s of its drain");
         r.json("variants", Map.of("default", defaults, "no_rate_limit", unlimited, "seed_like", baseline));
 
@@ -89,13 +93,16 @@ final class DrainScenario implements Scenario {
         run.resetData();
         run.coze.latency(LATENCY);
         Workload.insertProducts(run.sql(), run.tag(), 0, rows, true);
+        CpuMeter.Usage cpu;
         try (ServiceProcess service = run.service("drain-" + name, settings).start()) {
+            CpuMeter meter = run.cpu(service);
             Progress.await("drain " + name, run.coze::documentsCreated, rows, Duration.ofMinutes(2), service);
             Progress.await("drain " + name + " (change log)", () -> rows - run.pending(), rows, Duration.ofMinutes(1), service);
+            cpu = meter.stop();
             service.terminate(Duration.ofSeconds(30));
         }
         Timeline t = Timeline.created(run.coze, run.dataset);
-        return Variant.of(name, t.rate(), t.spanSeconds(), t.count(), run.coze);
+        return Variant.of(name, t.rate(), t.spanSeconds(), t.count(), run.coze).with(cpu, rows);
     }
 
     /** Drains for a window after the first document; rate within the window. */
@@ -113,11 +120,18 @@ final class DrainScenario implements Scenario {
     }
 
     /** One measured configuration. */
-    record Variant(String name, double rate, double seconds, int documents, int creates, int progress, int deletes, int lists) {
+    record Variant(String name, double rate, double seconds, int documents, int creates, int progress, int deletes, int lists,
+            double machineBusy, double serviceCpuPerThousand, double databaseCpuPerThousand) {
         static Variant of(String name, double rate, double seconds, int documents, FakeCoze coze) {
             return new Variant(name, ScenarioResult.round(rate), ScenarioResult.round(seconds), documents,
                     coze.requestCount(Endpoint.CREATE), coze.requestCount(Endpoint.PROCESS), coze.requestCount(Endpoint.DELETE),
-                    coze.requestCount(Endpoint.LIST));
+                    coze.requestCount(Endpoint.LIST), Double.NaN, Double.NaN, Double.NaN);
+        }
+
+        Variant with(CpuMeter.Usage cpu, int rows) {
+            return new Variant(name, rate, seconds, documents, creates, progress, deletes, lists, ScenarioResult.round(cpu.machineBusy()),
+                    ScenarioResult.round(cpu.cpuSeconds().getOrDefault("service", Double.NaN) * 1000 / rows),
+                    ScenarioResult.round(cpu.cpuSeconds().getOrDefault("database", Double.NaN) * 1000 / rows));
         }
     }
 }

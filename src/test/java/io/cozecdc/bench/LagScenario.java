@@ -31,7 +31,7 @@ final class LagScenario implements Scenario {
 
     @Override
     public void run(BenchRun run, ScenarioResult r) throws Exception {
-        Duration duration = run.settings.seconds("lag.seconds", 5, 60);
+        Duration duration = run.settings.seconds("lag.seconds", 4, 60);
         int seed = run.settings.size("lag.seed-rows", 500, 2_000);
         run.resetData();
         run.coze.latency(LATENCY);
@@ -48,61 +48,21 @@ final class LagScenario implements Scenario {
             Progress.await("lag seed", run.coze::documentsCreated, seed, Duration.ofMinutes(1), service);
             Progress.await("lag seed (change log)", () -> seed - run.pending(), seed, Duration.ofMinutes(1), service);
             for (int rate : RATES) {
-                long before = maxId(run);
-                int[] callsBefore = calls(run);
-                long questionsBefore = questions(run);
-                long started = System.currentTimeMillis();
-                SteadyWriter.Result written = writer.run(rate, duration, mix);
-                long stopped = System.currentTimeMillis();
-                long after = maxId(run);
-                long drainedAt = awaitDrained(run, service);
-                Progress.sleep(1500); // deletes of the last batch
-                int[] callsAfter = calls(run);
-                long statements = questions(run) - questionsBefore;
-                List<Deliveries.Change> changes = Deliveries.changes(run.sql(), before, after);
-                Deliveries.Lags lags = Deliveries.lags(changes, run.coze.events(), run.dataset);
-                Stats stats = Stats.of(lags.millis());
-                double captured = changes.size() / ((stopped - started) / 1000.0);
-                long secondHalfMax = backlog.maxBetween(started + (stopped - started) / 2, stopped);
-                double drainSeconds = (drainedAt - stopped) / 1000.0;
-                boolean rateMet = captured >= 0.95 * rate;
-                boolean bounded = secondHalfMax <= 2L * rate;
-                boolean drained = drainSeconds <= 10;
-                boolean sustainable = rateMet && bounded && drained;
-                String p = "r" + rate + "_";
-                r.figure(p + "captured_per_s", rate + "/s: captured changes", captured, "changes/s");
-                r.figure(p + "p50_ms", rate + "/s: lag p50", stats.percentile(50), "ms");
-                r.figure(p + "p95_ms", rate + "/s: lag p95", stats.percentile(95), "ms");
-                r.figure(p + "p99_ms", rate + "/s: lag p99", stats.percentile(99), "ms");
-                r.figure(p + "max_ms", rate + "/s: lag max", stats.max(), "ms");
-                r.figure(p + "backlog_second_half_max", rate + "/s: largest backlog, second half", secondHalfMax, "changes");
-                r.figure(p + "drain_after_s", rate + "/s: backlog gone after the writes stopped", drainSeconds, "s");
-                int totalCalls = 0;
-                Map<String, Integer> calls = new LinkedHashMap<>();
-                for (FakeCoze.Endpoint e : ENDPOINTS) {
-                    int n = callsAfter[e.ordinal()] - callsBefore[e.ordinal()];
-                    calls.put(e.name().toLowerCase(java.util.Locale.ROOT), n);
-                    totalCalls += n;
-                }
-                r.figure(p + "calls_per_change", rate + "/s: Coze calls per change (" + calls + ")",
-                        (double) totalCalls / Math.max(1, changes.size()), "");
-                r.figure(p + "statements_per_change", rate + "/s: database statements per change (all clients, the write itself included)",
-                        (double) statements / Math.max(1, changes.size()), "");
-                r.text(p + "sustainable", rate + "/s: sustainable", sustainable ? "yes" : "no (" + reasons(rateMet, bounded, drained) + ")");
-                Map<String, Object> detail = new LinkedHashMap<>();
-                detail.put("rate", rate);
-                detail.put("changes", changes.size());
-                detail.put("measured", stats.count());
-                detail.put("unobservable", lags.unobservable());
-                detail.put("writes", written.writes());
-                detail.put("write_failures", written.failures());
-                detail.put("writer_rate", ScenarioResult.round(written.rate()));
-                perRate.add(detail);
+                double p99 = measure(run, r, service, backlog, writer, mix, rate, duration, "", perRate);
                 if (rate == 500) {
-                    double p99 = stats.percentile(99);
                     r.target("p99 lag at 500 changes/s", p99, "ms", "≤ 400 ms", p99 <= 400);
                 }
             }
+            service.terminate(Duration.ofSeconds(30));
+        }
+        // the same 500/s with the client-side rate limit lifted: what the default limit costs
+        try (ServiceProcess service = run.service("lag-no-rate-limit", Map.of("coze.rate-limit-per-second", "100000")).start();
+                BacklogSampler backlog = new BacklogSampler(run.db, 250)) {
+            // a fresh JVM: warm it up as the first service was by the 200/s run before its 500/s one
+            writer.run(200, duration, mix);
+            awaitDrained(run, service);
+            double p99 = measure(run, r, service, backlog, writer, mix, 500, duration, "rate limit lifted, ", perRate);
+            r.target("p99 lag at 500 changes/s, rate limit lifted (what-if)", p99, "ms", "≤ 400 ms", p99 <= 400);
             service.terminate(Duration.ofSeconds(30));
         }
         r.json("rates", perRate);
@@ -111,8 +71,69 @@ final class LagScenario implements Scenario {
                 + "was deleted. Same host clock on both sides.");
         r.note("Sustainable = the captured rate reached 95 % of the target, the backlog stayed at or under 2 s worth of "
                 + "changes during the second half of the run, and it was back to zero within 10 s after the writes stopped.");
+        r.note("The what-if pass runs a second service with coze.rate-limit-per-second lifted, warmed up by writes at "
+                + "200/s for the same duration first; everything else at its default.");
         r.note("Writes are single-row autocommit statements from 8 connections on an open-loop schedule; updates and "
                 + "deletes hit random live products (seeded with " + seed + " synced products).");
+    }
+
+    /** Writes at one rate for the duration, waits for the backlog to drain, and reports; returns the p99 lag. */
+    private static double measure(BenchRun run, ScenarioResult r, ServiceProcess service, BacklogSampler backlog, SteadyWriter writer,
+            ProductWrites mix, int rate, Duration duration, String variant, List<Map<String, Object>> perRate) throws InterruptedException {
+        long before = maxId(run);
+        int[] callsBefore = calls(run);
+        long questionsBefore = questions(run);
+        long started = System.currentTimeMillis();
+        SteadyWriter.Result written = writer.run(rate, duration, mix);
+        long stopped = System.currentTimeMillis();
+        long after = maxId(run);
+        long drainedAt = awaitDrained(run, service);
+        Progress.sleep(1500); // deletes of the last batch
+        int[] callsAfter = calls(run);
+        long statements = questions(run) - questionsBefore;
+        List<Deliveries.Change> changes = Deliveries.changes(run.sql(), before, after);
+        Deliveries.Lags lags = Deliveries.lags(changes, run.coze.events(), run.dataset);
+        Stats stats = Stats.of(lags.millis());
+        double captured = changes.size() / ((stopped - started) / 1000.0);
+        long secondHalfMax = backlog.maxBetween(started + (stopped - started) / 2, stopped);
+        double drainSeconds = (drainedAt - stopped) / 1000.0;
+        boolean rateMet = captured >= 0.95 * rate;
+        boolean bounded = secondHalfMax <= 2L * rate;
+        boolean drained = drainSeconds <= 10;
+        boolean sustainable = rateMet && bounded && drained;
+        String p = (variant.isEmpty() ? "" : "unlimited_") + "r" + rate + "_";
+        String label = rate + "/s" + (variant.isEmpty() ? "" : " (" + variant.replaceAll(", $", "") + ")") + ": ";
+        r.figure(p + "captured_per_s", label + "captured changes", captured, "changes/s");
+        r.figure(p + "p50_ms", label + "lag p50", stats.percentile(50), "ms");
+        r.figure(p + "p95_ms", label + "lag p95", stats.percentile(95), "ms");
+        r.figure(p + "p99_ms", label + "**lag p99**", stats.percentile(99), "ms");
+        r.figure(p + "max_ms", label + "lag max", stats.max(), "ms");
+        r.figure(p + "backlog_second_half_max", label + "largest backlog, second half", secondHalfMax, "changes");
+        r.figure(p + "drain_after_s", label + "backlog gone after the writes stopped", drainSeconds, "s");
+        int totalCalls = 0;
+        Map<String, Integer> calls = new LinkedHashMap<>();
+        for (FakeCoze.Endpoint e : ENDPOINTS) {
+            int n = callsAfter[e.ordinal()] - callsBefore[e.ordinal()];
+            calls.put(e.name().toLowerCase(java.util.Locale.ROOT), n);
+            totalCalls += n;
+        }
+        r.figure(p + "coze_calls_per_s", label + "Coze calls per second (" + calls + ")",
+                totalCalls / ((drainedAt - started) / 1000.0), "calls/s");
+        r.figure(p + "statements_per_change", label + "database statements per change (all clients, the write itself included)",
+                (double) statements / Math.max(1, changes.size()), "");
+        r.text(p + "sustainable", label + "sustainable", sustainable ? "yes" : "no (" + reasons(rateMet, bounded, drained) + ")");
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("rate", rate);
+        detail.put("variant", variant.isEmpty() ? "default" : "rate limit lifted");
+        detail.put("changes", changes.size());
+        detail.put("measured", stats.count());
+        detail.put("unobservable", lags.unobservable());
+        detail.put("writes", written.writes());
+        detail.put("write_failures", written.failures());
+        detail.put("writer_rate", ScenarioResult.round(written.rate()));
+        detail.put("coze_calls", calls);
+        perRate.add(detail);
+        return stats.percentile(99);
     }
 
     private static String reasons(boolean rateMet, boolean bounded, boolean drained) {

@@ -115,7 +115,9 @@ final class Report {
         return root;
     }
 
+    /** The first line of an error, short enough for a table cell; the full text is in the JSON. */
     private static String oneLine(String s) {
-        return s.replaceAll("\\s+", " ").replace("|", "/");
+        String first = s.lines().findFirst().orElse("").replace("|", "/");
+        return first.length() > 300 ? first.substring(0, 300) + "…" : first;
     }
 }

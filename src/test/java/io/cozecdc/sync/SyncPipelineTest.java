@@ -36,6 +36,18 @@ class SyncPipelineTest {
     SyncConfigRepository configs;
     @Inject
     Pool pool;
+    @Inject
+    io.cozecdc.changelog.ChangeLogRepository changeLog;
+    @Inject
+    ConfigSync configSync;
+    @Inject
+    SyncSettings settings;
+    @Inject
+    InstanceId instance;
+    @Inject
+    SyncMetrics metrics;
+    @Inject
+    Messages messages;
     @InjectFakeCoze
     FakeCoze coze;
 
@@ -161,6 +173,24 @@ class SyncPipelineTest {
         assertThat(coze.documents(dataset)).hasSize(30).allSatisfy(d -> assertThat(d.content()).contains("stock_quantity: 1"));
         // 30 replaced documents, promoted after one progress check: one delete call, not 30
         assertThat(coze.requestCount(FakeCoze.Endpoint.DELETE) - deletes).isEqualTo(1);
+    }
+
+    @Test
+    void nothingIsClaimedBeforeTheConfigurationsHaveBeenRead() {
+        support.config("products-public", "products", dataset, List.of("id", "name"), null);
+        support.insertProduct("SKU-S", "Early", "1.00", null, 1);
+        // a registry as it is at startup, before its first read of sync_configs
+        ConfigRegistry unread = new ConfigRegistry(configs);
+        BatchProcessor early = new BatchProcessor(changeLog, unread, configSync, settings, instance, metrics, messages,
+                java.time.Clock.systemUTC());
+
+        assertThat(early.processBatch().await().atMost(PipelineSupport.WAIT)).isZero();
+        assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0 AND claimed_by IS NULL"))
+                .as("the change is neither claimed nor marked processed").isEqualTo(1);
+
+        unread.refresh().await().atMost(PipelineSupport.WAIT);
+        assertThat(early.processBatch().await().atMost(PipelineSupport.WAIT)).isEqualTo(1);
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.content()).contains("name: Early"));
     }
 
     private void awaitConverged() {
