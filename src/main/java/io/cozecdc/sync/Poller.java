@@ -65,20 +65,28 @@ public class Poller {
                 .onItem().transformToUni(this::process)
                 .merge(Math.max(1, settings.poll().parallelBatches()))
                 .collect().last()
-                .onFailure().invoke(e -> Log.errorf("Polling the change log failed: %s", e.getMessage()))
+                .onFailure().invoke(e -> {
+                    // a claim that failed fast (database away) still ended its round: the poller is not stuck
+                    heartbeat.beat();
+                    Log.errorf("Polling the change log failed: %s", e.getMessage());
+                })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 
     private Uni<BatchProcessor.Claimed> nextClaim(Pace pace, int full) {
         return waitNanos(pace.delayNanos())
-                .chain(() -> control.isRunning() && !cozeHealth.holdBack() ? processor.claim()
+                .chain(() -> control.isRunning() && !cozeHealth.holdBack() ? claim()
                         : Uni.createFrom().item(BatchProcessor.Claimed.NONE))
                 .invoke(claimed -> {
                     pace.claimed(claimed.size() == full);
                     heartbeat.beat();
-                    metrics.polled(clock.instant());
                 });
+    }
+
+    /** A claim that reached the change log: the last successful poll (cdc_last_poll_timestamp_seconds). */
+    private Uni<BatchProcessor.Claimed> claim() {
+        return processor.claim().invoke(() -> metrics.polled(clock.instant()));
     }
 
     private Uni<Integer> process(BatchProcessor.Claimed claimed) {

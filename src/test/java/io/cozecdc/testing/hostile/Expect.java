@@ -54,8 +54,8 @@ public sealed interface Expect {
         public boolean accepts(String rendered) {
             try {
                 BigDecimal d = new BigDecimal(rendered);
-                // MariaDB prints a FLOAT with 6 significant digits (FLT_DIG), in JSON as in its client
-                return single ? d.compareTo(new BigDecimal((float) value).round(new java.math.MathContext(6))) == 0
+                // MariaDB prints a FLOAT with 6 significant digits (FLT_DIG), an exact tie to even (1170.625 -> 1170.62)
+                return single ? d.compareTo(new BigDecimal((float) value).round(new java.math.MathContext(6, java.math.RoundingMode.HALF_EVEN))) == 0
                         : d.doubleValue() == value;
             } catch (NumberFormatException e) {
                 return false;
