@@ -54,8 +54,9 @@ public sealed interface Expect {
         public boolean accepts(String rendered) {
             try {
                 BigDecimal d = new BigDecimal(rendered);
-                // MariaDB prints a FLOAT with 6 significant digits (FLT_DIG), in JSON as in its client
-                return single ? d.compareTo(new BigDecimal((float) value).round(new java.math.MathContext(6))) == 0
+                // MariaDB prints a FLOAT with 6 significant digits (FLT_DIG), in JSON as in its client, an exact tie
+                // rounded to even (1024.125 shows as 1024.12)
+                return single ? d.compareTo(new BigDecimal((float) value).round(new java.math.MathContext(6, java.math.RoundingMode.HALF_EVEN))) == 0
                         : d.doubleValue() == value;
             } catch (NumberFormatException e) {
                 return false;
