@@ -60,6 +60,10 @@ public class ConfigTransfer {
             if (bundle == null || bundle.syncConfigs() == null) {
                 throw ApiException.invalid("syncConfigs", "is required");
             }
+            int nulls = bundle.syncConfigs().indexOf(null);
+            if (nulls >= 0) {
+                throw ApiException.invalid("syncConfigs[" + nulls + "]", "must be a sync configuration, not null");
+            }
             return bundle;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw io.cozecdc.api.ProblemMappers.fromJsonProblem(e);

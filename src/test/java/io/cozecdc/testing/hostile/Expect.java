@@ -54,7 +54,8 @@ public sealed interface Expect {
         public boolean accepts(String rendered) {
             try {
                 BigDecimal d = new BigDecimal(rendered);
-                // MariaDB prints a FLOAT with 6 significant digits (FLT_DIG), an exact tie to even (1170.625 -> 1170.62)
+                // MariaDB prints a FLOAT with 6 significant digits (FLT_DIG), in JSON as in its client, an exact tie
+                // rounded to even (1024.125 shows as 1024.12)
                 return single ? d.compareTo(new BigDecimal((float) value).round(new java.math.MathContext(6, java.math.RoundingMode.HALF_EVEN))) == 0
                         : d.doubleValue() == value;
             } catch (NumberFormatException e) {
