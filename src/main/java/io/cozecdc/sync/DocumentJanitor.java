@@ -24,6 +24,12 @@ import io.smallrye.mutiny.Uni;
 public class DocumentJanitor {
 
     static final int SWEEP_LIMIT = 500;
+    /**
+     * Documents a caller marks obsolete and deletes at once are left to that caller this long before
+     * the sweep may take them, so both do not delete the same documents (two Coze calls for one
+     * deletion). The sweep still catches what the immediate deletion missed (a failure, a crash).
+     */
+    public static final Duration HANDOVER = Duration.ofSeconds(30);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
     private final CozeApi coze;

@@ -67,12 +67,12 @@ public class LedgerRepository {
         return client.preparedQuery(INSERT).executeBatch(batch).replaceWithVoid();
     }
 
-    /** Marks documents for deletion from Coze, due now. */
-    public Uni<Void> markObsolete(SqlClient client, List<String> documentIds, String reason, Instant now) {
+    /** Marks documents for deletion from Coze; the janitor's sweep takes them from {@code sweepAfter}. */
+    public Uni<Void> markObsolete(SqlClient client, List<String> documentIds, String reason, Instant sweepAfter) {
         if (documentIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Tuple params = Tuple.of(reason, Timestamps.toDb(now));
+        Tuple params = Tuple.of(reason, Timestamps.toDb(sweepAfter));
         documentIds.forEach(params::addString);
         return client.preparedQuery(OBSOLETE + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
     }

@@ -164,7 +164,8 @@ public class ProcessingTracker {
     private Uni<List<String>> failedForGood(LedgerDocument doc, int code, String reason) {
         return configs.findById(doc.configId()).chain(config -> {
             if (config == null) {
-                return ledger.markObsolete(ledgerClient(), List.of(doc.documentId()), "config deleted", clock.instant())
+                return ledger.markObsolete(ledgerClient(), List.of(doc.documentId()), "config deleted",
+                        clock.instant().plus(DocumentJanitor.HANDOVER))
                         .replaceWith(List.of(doc.documentId()));
             }
             metrics.documentFailed(config.name());

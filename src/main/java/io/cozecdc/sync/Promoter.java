@@ -67,8 +67,9 @@ public class Promoter {
                 return synced.save(conn, List.copyOf(plan.states.values()), now)
                         .chain(() -> ledger.markDone(conn, plan.done))
                         .chain(() -> failures.resolve(conn, configId, plan.resolved))
-                        .chain(() -> ledger.markObsolete(conn, plan.replaced, REPLACED, now))
-                        .chain(() -> ledger.markObsolete(conn, plan.superseded, SUPERSEDED, now))
+                        // the caller deletes them at once; the sweep is the safety net
+                        .chain(() -> ledger.markObsolete(conn, plan.replaced, REPLACED, now.plus(DocumentJanitor.HANDOVER)))
+                        .chain(() -> ledger.markObsolete(conn, plan.superseded, SUPERSEDED, now.plus(DocumentJanitor.HANDOVER)))
                         .replaceWith(plan::obsolete);
             });
         });

@@ -96,7 +96,8 @@ public class SyncCommitter {
         Decision decision = Decision.of(state, change, c.document().hash());
         if (decision != Decision.CREATE) {
             // another change got there first: this document is not wanted
-            plan.ledger.add(ledgerRow(config, change, c, DocumentState.OBSOLETE, "superseded before commit", now, now));
+            plan.ledger.add(ledgerRow(config, change, c, DocumentState.OBSOLETE, "superseded before commit", now,
+                    now.plus(DocumentJanitor.HANDOVER)));
             plan.obsolete.add(c.documentId());
             if (decision == Decision.UNCHANGED) {
                 return unchanged(config, change, c.document(), state, plan, now, null);
@@ -187,7 +188,7 @@ public class SyncCommitter {
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
             return synced.lockIfPresent(conn, doc.configId(), doc.recordKey()).chain(state -> {
-                Uni<Void> work = ledger.markObsolete(conn, List.of(doc.documentId()), reason, now);
+                Uni<Void> work = ledger.markObsolete(conn, List.of(doc.documentId()), reason, now.plus(DocumentJanitor.HANDOVER));
                 if (state != null && doc.documentId().equals(state.pendingDocumentId())) {
                     Change failed = change != null ? change
                             : new Change(doc.logId(), config.tableName(), doc.recordKey(), io.cozecdc.changelog.Operation.UPDATE,
@@ -210,7 +211,8 @@ public class SyncCommitter {
 
     private Uni<Void> write(SqlConnection conn, SyncConfig config, Plan plan, Instant now) {
         return ledger.insert(conn, plan.ledger)
-                .chain(() -> ledger.markObsolete(conn, withoutNew(plan), "replaced or deleted", now))
+                // the caller deletes these at once (ConfigSync); the sweep is the safety net
+                .chain(() -> ledger.markObsolete(conn, withoutNew(plan), "replaced or deleted", now.plus(DocumentJanitor.HANDOVER)))
                 .chain(() -> synced.save(conn, List.copyOf(plan.states.values()), now))
                 .chain(() -> failures.upsert(conn, plan.failures))
                 .chain(() -> failures.resolve(conn, config.id(), plan.resolved))

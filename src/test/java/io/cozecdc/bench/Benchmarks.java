@@ -76,6 +76,7 @@ class Benchmarks {
         ScenarioResult result = new ScenarioResult(scenario.id(), scenario.title());
         long started = System.nanoTime();
         System.out.printf("%n=== benchmark %s (%s mode) ===%n", scenario.id(), SETTINGS.mode());
+        result.load = Machine.loadAverage();
         try {
             scenario.run(run, result);
         } catch (Exception | AssertionError e) {

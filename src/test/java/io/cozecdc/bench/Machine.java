@@ -22,9 +22,29 @@ final class Machine {
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("database", sql.scalar("SELECT VERSION()"));
-        m.put("load average at start", read(Path.of("/proc/loadavg")).split(" ").length >= 3
-                ? String.join(" ", java.util.Arrays.copyOf(read(Path.of("/proc/loadavg")).split(" "), 3)) : "unknown");
+        m.put("commit", commit());
+        m.put("load average at start", loadAverage());
         return m;
+    }
+
+    /** The 1, 5 and 15 minute load averages: other work on a shared machine shows here. */
+    static String loadAverage() {
+        String[] f = read(Path.of("/proc/loadavg")).split(" ");
+        return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : "unknown";
+    }
+
+    /** The measured build's commit (with "+changes" when the work tree differs), or "unknown". */
+    private static String commit() {
+        try {
+            Process p = new ProcessBuilder("git", "describe", "--always", "--dirty=+changes").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 && !out.isEmpty() ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 
     private static String memory() {

@@ -72,7 +72,7 @@ final class Report {
         }
         for (ScenarioResult r : results) {
             md.append("\n## ").append(r.title).append(" (`").append(r.id).append("`, ")
-                    .append(ScenarioResult.format(r.seconds)).append(" s)\n\n");
+                    .append(ScenarioResult.format(r.seconds)).append(" s, load average at its start ").append(r.load).append(")\n\n");
             if (r.error != null) {
                 md.append("**Failed:** ").append(oneLine(r.error)).append("\n\n");
             }
@@ -102,6 +102,7 @@ final class Report {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("title", r.title);
             s.put("seconds", ScenarioResult.round(r.seconds));
+            s.put("load_average_at_start", r.load);
             if (r.error != null) {
                 s.put("error", r.error);
             }

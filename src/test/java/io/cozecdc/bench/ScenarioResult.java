@@ -29,6 +29,7 @@ final class ScenarioResult {
     final Map<String, String> blocks = new LinkedHashMap<>();
     String error;
     double seconds;
+    String load = "unknown";
 
     ScenarioResult(String id, String title) {
         this.id = id;
