@@ -34,7 +34,7 @@ final class DrainScenario implements Scenario {
     public void run(BenchRun run, ScenarioResult r) throws Exception {
         BenchSettings s = run.settings;
         int rows = s.size("drain.rows", 2_000, 50_000);
-        Duration window = s.seconds("drain.baseline-seconds", 6, 120);
+        Duration window = s.seconds("drain.baseline-seconds", 5, 120);
         double physical = DEFAULT_CONCURRENCY * 10 / (LATENCY.toMillis() / 1000.0);
 
         run.resetData();

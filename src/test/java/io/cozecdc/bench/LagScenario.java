@@ -31,7 +31,7 @@ final class LagScenario implements Scenario {
 
     @Override
     public void run(BenchRun run, ScenarioResult r) throws Exception {
-        Duration duration = run.settings.seconds("lag.seconds", 4, 60);
+        Duration duration = run.settings.seconds("lag.seconds", 3, 60);
         int seed = run.settings.size("lag.seed-rows", 500, 2_000);
         run.resetData();
         run.coze.latency(LATENCY);

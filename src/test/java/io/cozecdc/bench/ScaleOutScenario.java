@@ -29,7 +29,7 @@ final class ScaleOutScenario implements Scenario {
 
     @Override
     public void run(BenchRun run, ScenarioResult r) throws Exception {
-        int rows = run.settings.size("scaleout.rows", 1_500, 30_000);
+        int rows = run.settings.size("scaleout.rows", 1_200, 30_000);
         Outcome one = drain(run, rows, 1);
         Outcome two = drain(run, rows, 2);
         double ratio = two.rate / one.rate;
