@@ -15,41 +15,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
 import io.cozecdc.capture.TriggerService;
 import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.sync.ConfigRegistry;
-import io.cozecdc.sync.SyncControl;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Captured tables, pending changes, cleanup, and configuration import/export. */
 @QuarkusTest
 class OperationsApiTest {
 
     @Inject
-    AgroalDataSource dataSource;
-    @Inject
-    SyncControl control;
-    @Inject
-    ConfigRegistry registry;
-    @Inject
     SyncConfigRepository configs;
-    @Inject
-    Pool pool;
     @Inject
     TriggerService triggers;
     @InjectFakeCoze
     FakeCoze coze;
 
+    @Inject
     PipelineSupport support;
 
     @BeforeEach
     void setUp() {
-        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
         support.reset();
         support.db().execute("DROP TABLE IF EXISTS t_ops", "CREATE TABLE t_ops (code VARCHAR(10) PRIMARY KEY, v INT)",
                 "DROP TABLE IF EXISTS t_ops_nokey", "CREATE TABLE t_ops_nokey (v INT)");

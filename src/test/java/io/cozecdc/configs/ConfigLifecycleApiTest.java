@@ -17,42 +17,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
-import io.cozecdc.sync.ConfigRegistry;
-import io.cozecdc.sync.SyncControl;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeCoze.Endpoint;
 import io.cozecdc.testing.coze.FakeDocument;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** What enable, disable, delete and resync do to the documents in Coze. */
 @QuarkusTest
 class ConfigLifecycleApiTest {
 
     static final String FIELDS = "[\"id\",\"name\",\"stock_quantity\"]";
-
-    @Inject
-    AgroalDataSource dataSource;
-    @Inject
-    SyncControl control;
-    @Inject
-    ConfigRegistry registry;
     @Inject
     SyncConfigRepository configs;
-    @Inject
-    Pool pool;
     @InjectFakeCoze
     FakeCoze coze;
 
+    @Inject
     PipelineSupport support;
     String dataset;
 
     @BeforeEach
     void setUp() {
-        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
         support.reset();
         dataset = coze.createDataset("lifecycle-api");
         support.start();

@@ -19,39 +19,29 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
 import io.cozecdc.sync.ConfigRegistry;
-import io.cozecdc.sync.SyncControl;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Creating, reading, changing and deleting sync configurations, and every validation rule. */
 @QuarkusTest
 class SyncConfigApiTest {
 
     static final String DATASET = "7486431234567890123";
-
-    @Inject
-    AgroalDataSource dataSource;
-    @Inject
-    SyncControl control;
     @Inject
     ConfigRegistry registry;
     @Inject
     SyncConfigRepository configs;
-    @Inject
-    Pool pool;
     @InjectFakeCoze
     FakeCoze coze;
 
+    @Inject
     PipelineSupport support;
 
     @BeforeEach
     void setUp() {
-        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
         support.reset();
         support.db().execute("DROP TABLE IF EXISTS t_api_nokey", "CREATE TABLE t_api_nokey (a INT)");
     }

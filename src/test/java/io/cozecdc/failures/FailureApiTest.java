@@ -18,33 +18,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
 import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.sync.ConfigRegistry;
-import io.cozecdc.sync.SyncControl;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Dead letters produced through the fake, inspected, replayed and discarded through the API. */
 @QuarkusTest
 class FailureApiTest {
 
     @Inject
-    AgroalDataSource dataSource;
-    @Inject
-    SyncControl control;
-    @Inject
-    ConfigRegistry registry;
-    @Inject
     SyncConfigRepository configs;
-    @Inject
-    Pool pool;
     @InjectFakeCoze
     FakeCoze coze;
 
+    @Inject
     PipelineSupport support;
     String dataset;
     int configId;
@@ -52,7 +41,6 @@ class FailureApiTest {
 
     @BeforeEach
     void setUp() {
-        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
         support.reset();
         dataset = coze.createDataset("failures-api");
         configId = api().body(config("dead-letters", "products", dataset, "[\"id\",\"name\"]")).post("/api/v1/sync-configs")

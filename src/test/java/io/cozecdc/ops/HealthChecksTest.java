@@ -13,33 +13,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
 import io.cozecdc.capture.TriggerService;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.coze.CozeApi;
-import io.cozecdc.sync.ConfigRegistry;
-import io.cozecdc.sync.SyncControl;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Readiness turns DOWN, with the reason, when triggers are dropped and when Coze refuses the token. */
 @QuarkusTest
 class HealthChecksTest {
 
     @Inject
-    AgroalDataSource dataSource;
-    @Inject
-    SyncControl control;
-    @Inject
-    ConfigRegistry registry;
-    @Inject
     SyncConfigRepository configs;
-    @Inject
-    Pool pool;
     @Inject
     TriggerService triggers;
     @Inject
@@ -47,12 +35,12 @@ class HealthChecksTest {
     @InjectFakeCoze
     FakeCoze coze;
 
+    @Inject
     PipelineSupport support;
     String dataset;
 
     @BeforeEach
     void setUp() {
-        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
         support.reset();
         dataset = coze.createDataset("health-kb");
         // one accepted call, so what earlier tests did to Coze does not colour this one

@@ -13,12 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.sync.ConfigRegistry;
-import io.cozecdc.sync.SyncControl;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.Scrape;
@@ -31,11 +29,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 class StateMetricsTest {
 
     private static final List<String> FIELDS = List.of("id", "name", "stock_quantity");
-
-    @Inject
-    AgroalDataSource dataSource;
-    @Inject
-    SyncControl control;
     @Inject
     ConfigRegistry registry;
     @Inject
@@ -47,12 +40,12 @@ class StateMetricsTest {
     @InjectFakeCoze
     FakeCoze coze;
 
+    @Inject
     PipelineSupport support;
     String dataset;
 
     @BeforeEach
     void setUp() {
-        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
         support.reset();
         dataset = coze.createDataset("metrics-kb");
     }

@@ -28,8 +28,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.agroal.api.AgroalDataSource;
 import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.sync.ConfigRegistry;
-import io.cozecdc.sync.SyncControl;
 import io.cozecdc.testing.Api;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
@@ -44,7 +42,6 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.parser.OpenAPIV3Parser;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * A fuzzer driven by the service's own OpenAPI document: for every operation, random and boundary values
@@ -66,16 +63,11 @@ class ApiFuzzTest {
     @Inject
     AgroalDataSource dataSource;
     @Inject
-    SyncControl control;
-    @Inject
-    ConfigRegistry registry;
-    @Inject
     SyncConfigRepository configs;
-    @Inject
-    Pool pool;
     @InjectFakeCoze
     FakeCoze coze;
 
+    @Inject
     PipelineSupport support;
     RawHttp http;
     String dataset;
@@ -85,7 +77,6 @@ class ApiFuzzTest {
 
     @BeforeEach
     void setUp() {
-        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
         support.reset();
         http = new RawHttp("127.0.0.1", root.getPort());
         dataset = coze.createDataset("fuzz");

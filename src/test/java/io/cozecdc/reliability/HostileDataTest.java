@@ -43,7 +43,6 @@ import io.cozecdc.testing.hostile.HostileTable.KeyValue;
 import io.cozecdc.testing.hostile.Properties;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Property-based: generated tables with hostile names (spaces, backticks, quotes, reserved words,
@@ -66,17 +65,15 @@ class HostileDataTest {
     ConfigRegistry registry;
     @Inject
     SyncConfigRepository configs;
-    @Inject
-    Pool pool;
     @InjectFakeCoze
     FakeCoze coze;
 
+    @Inject
     PipelineSupport support;
     final List<String> tables = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
-        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
         support.reset();
     }
 

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
@@ -26,33 +25,23 @@ import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeDocument;
 import io.cozecdc.testing.coze.FakeEvent;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Coze processes documents after accepting them: the service follows each one to done or failed. */
 @QuarkusTest
 class DocumentLifecycleTest {
 
     private static final List<String> FIELDS = List.of("id", "name", "stock_quantity");
-
-    @Inject
-    AgroalDataSource dataSource;
-    @Inject
-    SyncControl control;
-    @Inject
-    ConfigRegistry registry;
     @Inject
     SyncConfigRepository configs;
-    @Inject
-    Pool pool;
     @InjectFakeCoze
     FakeCoze coze;
 
+    @Inject
     PipelineSupport support;
     String dataset;
 
     @BeforeEach
     void setUp() {
-        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
         support.reset();
         dataset = coze.createDataset("lifecycle-kb");
         support.config("lifecycle", "products", dataset, FIELDS, null);

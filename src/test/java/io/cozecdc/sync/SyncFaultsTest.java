@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
 import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.configs.SyncConfig;
@@ -30,24 +29,18 @@ import io.cozecdc.testing.coze.FakeDocument;
 import io.cozecdc.testing.coze.FakeEvent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** The pipeline under concurrency, crashes, faults, poison records and revoked auth. */
 @QuarkusTest
 class SyncFaultsTest {
 
     private static final List<String> FIELDS = List.of("id", "name", "stock_quantity");
-
-    @Inject
-    AgroalDataSource dataSource;
     @Inject
     SyncControl control;
     @Inject
     ConfigRegistry registry;
     @Inject
     SyncConfigRepository configs;
-    @Inject
-    Pool pool;
     @Inject
     BatchProcessor processor;
     @Inject
@@ -61,12 +54,12 @@ class SyncFaultsTest {
     @InjectFakeCoze
     FakeCoze coze;
 
+    @Inject
     PipelineSupport support;
     String dataset;
 
     @BeforeEach
     void setUp() {
-        support = new PipelineSupport(dataSource, coze, control, registry, configs, pool);
         support.reset();
         dataset = coze.createDataset("faults-kb");
     }

@@ -16,11 +16,22 @@ public class FakeCozeResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String TOKEN = "test-coze-token-7f3a91";
 
+    private static volatile FakeCoze running;
+
     private FakeCoze fake;
+
+    /** The fake of this test run, for test beans (tests themselves use {@link InjectFakeCoze}). */
+    public static FakeCoze running() {
+        if (running == null) {
+            throw new IllegalStateException("the Coze fake is not started");
+        }
+        return running;
+    }
 
     @Override
     public Map<String, String> start() {
         fake = FakeCoze.start(TOKEN);
+        running = fake;
         return Map.of("coze.base-url", fake.baseUrl(), "coze.api-token", TOKEN);
     }
 

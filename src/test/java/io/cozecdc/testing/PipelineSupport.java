@@ -5,46 +5,54 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.sql.DataSource;
+import jakarta.enterprise.context.ApplicationScoped;
 
+import io.agroal.api.AgroalDataSource;
+import io.cozecdc.capture.CaptureStatus;
+import io.cozecdc.capture.TriggerService;
+import io.cozecdc.capture.TriggerState;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.sync.ConfigRegistry;
 import io.cozecdc.sync.SyncControl;
-import io.cozecdc.testing.coze.FakeCoze;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Arranges pipeline tests: clean tables, a reset fake, configs registered, jobs running; and reads
- * back what Coze holds.
+ * back what Coze holds. A bean of the test application: inject it.
  */
-public final class PipelineSupport {
+@ApplicationScoped
+public class PipelineSupport {
 
     public static final Duration WAIT = Duration.ofSeconds(60);
+    private static final List<String> SAMPLE_TABLES = List.of("products", "suppliers", "inventory_records");
 
     private final TestDb db;
-    private final FakeCoze coze;
     private final SyncControl control;
     private final ConfigRegistry registry;
     private final SyncConfigRepository configs;
     private final Pool pool;
+    private final TriggerService triggers;
 
-    public PipelineSupport(DataSource dataSource, FakeCoze coze, SyncControl control, ConfigRegistry registry,
-            SyncConfigRepository configs, Pool pool) {
+    public PipelineSupport(AgroalDataSource dataSource, SyncControl control, ConfigRegistry registry,
+            SyncConfigRepository configs, Pool pool, TriggerService triggers) {
         this.db = new TestDb(dataSource);
-        this.coze = coze;
         this.control = control;
         this.registry = registry;
         this.configs = configs;
         this.pool = pool;
+        this.triggers = triggers;
     }
 
     public TestDb db() {
         return db;
     }
 
-    /** Stops the jobs, empties every table the pipeline writes, resets the fake. */
+    /**
+     * Stops the jobs, empties every table the pipeline writes, resets the fake, and makes sure the
+     * sample tables are captured (an earlier test, the API fuzzer say, may have released one).
+     */
     public void reset() {
         if (!control.pauseAndWait(Duration.ofSeconds(30))) {
             throw new IllegalStateException("background jobs did not stop");
@@ -53,7 +61,13 @@ public final class PipelineSupport {
         db.execute("DELETE FROM products", "DELETE FROM suppliers", "DELETE FROM inventory_records",
                 "DELETE FROM sync_configs", "DELETE FROM synced_documents", "DELETE FROM coze_documents",
                 "DELETE FROM sync_failures", "DELETE FROM data_change_logs", "DELETE FROM cdc_job_leases");
-        coze.reset();
+        FakeCozeResource.running().reset();
+        for (String table : SAMPLE_TABLES) {
+            CaptureStatus status = triggers.status(table).await().atMost(WAIT);
+            if (status == null || status.state() != TriggerState.INSTALLED) {
+                triggers.install(table).await().atMost(WAIT);
+            }
+        }
         registry.refresh().await().atMost(WAIT);
     }
 
@@ -90,7 +104,7 @@ public final class PipelineSupport {
     /** Documents in the dataset that are done, by record key parsed from the content's id line. */
     public Map<String, List<io.cozecdc.testing.coze.FakeDocument>> documentsByKey(String datasetId, String keyField) {
         Map<String, List<io.cozecdc.testing.coze.FakeDocument>> byKey = new java.util.TreeMap<>();
-        for (var doc : coze.documents(datasetId)) {
+        for (var doc : FakeCozeResource.running().documents(datasetId)) {
             byKey.computeIfAbsent(keyOf(doc.content(), keyField), k -> new java.util.ArrayList<>()).add(doc);
         }
         return byKey;
