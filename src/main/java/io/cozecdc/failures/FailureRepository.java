@@ -25,16 +25,31 @@ public class FailureRepository {
     static final String COLUMNS = "id, config_id, log_id, table_name, record_key, operation, payload, error_code, "
             + "error_message, logid, attempts, next_attempt_at, status, captured_at, created_at, updated_at";
     static final String FIND_KEYS = "SELECT " + COLUMNS + " FROM sync_failures WHERE config_id = ? AND record_key IN ";
+    /**
+     * One open failure per record, holding its newest failed change: an older change never replaces a
+     * newer one, even when two commits race (every assignment compares with the old log_id, which is
+     * therefore updated last).
+     */
     static final String UPSERT = """
             INSERT INTO sync_failures (config_id, log_id, table_name, record_key, operation, payload, error_code,
                                        error_message, logid, attempts, next_attempt_at, status, captured_at,
                                        created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON DUPLICATE KEY UPDATE log_id = VALUES(log_id), table_name = VALUES(table_name), operation = VALUES(operation),
-                payload = VALUES(payload), error_code = VALUES(error_code), error_message = VALUES(error_message),
-                logid = VALUES(logid), attempts = VALUES(attempts), next_attempt_at = VALUES(next_attempt_at),
-                status = VALUES(status), captured_at = VALUES(captured_at), updated_at = VALUES(updated_at),
-                claimed_by = NULL, claim_expires_at = NULL""";
+            ON DUPLICATE KEY UPDATE
+                table_name = IF(VALUES(log_id) >= log_id, VALUES(table_name), table_name),
+                operation = IF(VALUES(log_id) >= log_id, VALUES(operation), operation),
+                payload = IF(VALUES(log_id) >= log_id, VALUES(payload), payload),
+                error_code = IF(VALUES(log_id) >= log_id, VALUES(error_code), error_code),
+                error_message = IF(VALUES(log_id) >= log_id, VALUES(error_message), error_message),
+                logid = IF(VALUES(log_id) >= log_id, VALUES(logid), logid),
+                attempts = IF(VALUES(log_id) >= log_id, VALUES(attempts), attempts),
+                next_attempt_at = IF(VALUES(log_id) >= log_id, VALUES(next_attempt_at), next_attempt_at),
+                status = IF(VALUES(log_id) >= log_id, VALUES(status), status),
+                captured_at = IF(VALUES(log_id) >= log_id, VALUES(captured_at), captured_at),
+                updated_at = IF(VALUES(log_id) >= log_id, VALUES(updated_at), updated_at),
+                claimed_by = IF(VALUES(log_id) >= log_id, NULL, claimed_by),
+                claim_expires_at = IF(VALUES(log_id) >= log_id, NULL, claim_expires_at),
+                log_id = GREATEST(log_id, VALUES(log_id))""";
     /** A newer change of the record went through: older failures of it are moot. */
     static final String RESOLVE = "DELETE FROM sync_failures WHERE config_id = ? AND record_key = ? AND log_id <= ?";
     /** Strictly older failures of the record are moot once a newer change is under way. */

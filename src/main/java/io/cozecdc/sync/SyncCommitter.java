@@ -163,6 +163,11 @@ public class SyncCommitter {
     /** Records (or updates) the record's open failure: attempts, backoff, RETRYING or DEAD. */
     private CommitStatus record(SyncConfig config, Change change, Integer code, String message, String logid, Plan plan,
             Instant now, FailureRecord open, boolean permanent, boolean notAnAttempt) {
+        if (open != null && open.logId() > change.logId()) {
+            // a newer change of the record already waits in the retry queue: this older one must not
+            // take its place (batches in flight at once, or a retry racing the poller, fail out of order)
+            return CommitStatus.STALE;
+        }
         boolean sameChange = open != null && open.logId() == change.logId();
         int previous = sameChange ? open.attempts() : 0;
         int attempts = notAnAttempt ? previous : previous + 1;
