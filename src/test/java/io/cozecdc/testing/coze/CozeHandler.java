@@ -47,6 +47,7 @@ final class CozeHandler implements HttpHandler {
         String path = exchange.getRequestURI().getRawPath();
         Route route = Route.of(method, path);
         RequestLog.Arrival arrival = log.arrive(route.endpoint());
+        boolean departed = false;
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String logid = logIds.next();
@@ -56,13 +57,18 @@ final class CozeHandler implements HttpHandler {
             log.record(arrival, new RecordedRequest(arrival.at(), method, path, copy(headers),
                     new String(body, StandardCharsets.UTF_8), reply.httpStatus(), reply.code(), route.endpoint(), logid));
             pause(reply.hold());
+            // no longer in flight once the answer goes out: a caller that has read it must not see it counted
+            log.depart();
+            departed = true;
             send(exchange, reply, logid);
         } catch (IOException e) {
             // the client went away (e.g. it timed out during a hold); nothing left to answer
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            log.depart();
+            if (!departed) {
+                log.depart();
+            }
             exchange.close();
         }
     }
@@ -74,6 +80,9 @@ final class CozeHandler implements HttpHandler {
         }
         if (endpoint == Endpoint.OTHER) {
             return Reply.error(404, 4200, "resource not found: no such API", logid);
+        }
+        if (faults.overQuota(System.nanoTime())) {
+            return injectedStatus(429, logid);
         }
         OptionalInt status = faults.drawHttpStatus(endpoint);
         if (status.isPresent()) {
