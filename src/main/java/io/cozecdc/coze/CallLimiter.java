@@ -9,14 +9,15 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 
 /**
- * Bounds calls to Coze: at most {@code maxConcurrent} in flight and at most {@code ratePerSecond}
- * started per second (token bucket, burst of one second's worth). Callers wait without blocking a
- * thread; at most {@code maxWaiting} may wait, after which calls fail fast as overloaded.
+ * Bounds calls to Coze: at most {@code maxConcurrent} in flight and at most the current rate started
+ * per second (token bucket, burst of one second's worth). The rate starts at {@code ratePerSecond} and
+ * adapts when Coze throttles ({@link AdaptiveRate}). Callers wait without blocking a thread; at most
+ * {@code maxWaiting} may wait, after which calls fail fast as overloaded.
  */
 public class CallLimiter {
 
     private final int maxConcurrent;
-    private final double ratePerSecond;
+    private final AdaptiveRate rate;
     private final int maxWaiting;
     private final Vertx vertx;
 
@@ -31,11 +32,11 @@ public class CallLimiter {
             throw new IllegalArgumentException("max-concurrency must be >= 1, rate-limit-per-second > 0, max-waiting >= 0");
         }
         this.maxConcurrent = maxConcurrent;
-        this.ratePerSecond = ratePerSecond;
+        this.rate = new AdaptiveRate(ratePerSecond, System.nanoTime());
         this.maxWaiting = maxWaiting;
         this.vertx = vertx;
-        this.tokens = burst();
         this.lastRefillNanos = System.nanoTime();
+        this.tokens = burst(ratePerSecond);
     }
 
     /** Runs the call when a permit is free; the permit is held until the call's Uni terminates. */
@@ -51,6 +52,29 @@ public class CallLimiter {
     /** Calls in flight now. */
     public synchronized int inFlight() {
         return inFlight;
+    }
+
+    /** Calls per second allowed now (the configured rate, or less while Coze throttles). */
+    public synchronized double currentRate() {
+        return rate.at(System.nanoTime());
+    }
+
+    /** The configured rate: the most the limiter ever allows. */
+    public double maxRate() {
+        return rate.ceiling();
+    }
+
+    /**
+     * Coze throttled a call: lower the rate. Returns the new rate when this lowered it, or a negative
+     * number when it was already lowered for the same burst of refusals (or is at its floor).
+     */
+    public synchronized double throttled() {
+        long now = System.nanoTime();
+        if (!rate.throttled(now)) {
+            return -1;
+        }
+        refill();
+        return rate.at(now);
     }
 
     /** Callers waiting for a permit now. */
@@ -121,17 +145,19 @@ public class CallLimiter {
         }
     }
 
-    private double burst() {
-        return Math.max(1, ratePerSecond);
+    private static double burst(double perSecond) {
+        return Math.max(1, perSecond);
     }
 
+    /** Adds the tokens earned since the last refill at the current rate, up to one second's worth. */
     private void refill() {
         long now = System.nanoTime();
-        double add = (now - lastRefillNanos) / 1e9 * ratePerSecond;
+        double perSecond = rate.at(now);
+        double add = (now - lastRefillNanos) / 1e9 * perSecond;
         if (add > 0) {
-            tokens = Math.min(burst(), tokens + add);
             lastRefillNanos = now;
         }
+        tokens = Math.min(burst(perSecond), tokens + Math.max(0, add));
     }
 
     private void armTimer() {
@@ -139,7 +165,7 @@ public class CallLimiter {
             return;
         }
         timerArmed = true;
-        long delayMs = Math.max(1, (long) Math.ceil((1 - tokens) / ratePerSecond * 1000));
+        long delayMs = Math.max(1, (long) Math.ceil((1 - tokens) / rate.at(System.nanoTime()) * 1000));
         vertx.setTimer(delayMs, id -> {
             synchronized (this) {
                 timerArmed = false;

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.LaunchMode;
 import io.vertx.core.Vertx;
@@ -29,6 +30,13 @@ public class CozeApiProducer {
             return new DryRunCoze(Path.of("target", "coze-dry-run"));
         }
         CallLimiter limiter = new CallLimiter(config.maxConcurrency(), config.rateLimitPerSecond(), config.maxWaiting(), vertx);
+        Gauge.builder("coze.rate.limit.per.second", limiter, CallLimiter::currentRate)
+                .description("Coze calls the service starts per second at most now: coze.rate-limit-per-second, "
+                        + "or less while Coze throttles").register(meters);
+        Gauge.builder("coze.calls.in.flight", limiter, CallLimiter::inFlight)
+                .description("Coze calls in flight now").register(meters);
+        Gauge.builder("coze.calls.waiting", limiter, CallLimiter::waitingCount)
+                .description("Coze calls waiting for a permit now").register(meters);
         return new CozeClient(rest, config, limiter, health, json, meters);
     }
 

@@ -190,6 +190,9 @@ public class CozeClient implements CozeApi {
             outcome = ce.kind().name().toLowerCase();
             if (ce.isRetryable()) {
                 health.failed(ce.describe());
+                if (CozeErrors.isThrottled(ce)) {
+                    slowDown(ce);
+                }
             } else if (CozeErrors.isAuthFailure(ce)) {
                 health.refused(ce.describe());
             } else {
@@ -201,6 +204,14 @@ public class CozeClient implements CozeApi {
         }
         sample.stop(Timer.builder("coze.requests").description("Calls to Coze by endpoint and outcome")
                 .tags("endpoint", endpoint, "outcome", outcome).register(meters));
+    }
+
+    private void slowDown(CozeException throttle) {
+        double lowered = limiter.throttled();
+        if (lowered > 0) {
+            Log.warnf("Coze is throttling calls (%s): starting at most %.1f calls/s now, climbing back to %.0f "
+                    + "(coze.rate-limit-per-second) while Coze accepts them", throttle.describe(), lowered, limiter.maxRate());
+        }
     }
 
     private <T> T parse(Response response, Function<JsonNode, T> extract) {

@@ -43,8 +43,12 @@ public interface CozeConfig {
     @WithName("documents-per-create")
     int documentsPerCreate();
 
-    /** Coze calls started per second at most (client-side limit; Coze publishes none). Default 40. */
-    @WithDefault("40")
+    /**
+     * Coze calls started per second at most, per replica. Coze publishes no limit for the knowledge
+     * endpoints, so this is a ceiling: when Coze throttles (HTTP 429, codes 4009, 4013) the rate halves and
+     * then climbs back to it. Default 100.
+     */
+    @WithDefault("100")
     double rateLimitPerSecond();
 
     /**

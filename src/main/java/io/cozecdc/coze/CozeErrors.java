@@ -34,6 +34,14 @@ public final class CozeErrors {
         return e.kind() == CozeErrorKind.CONFIGURATION && AUTH_CODES.contains(e.code());
     }
 
+    /** Codes that say Coze is refusing calls for their number: system ceiling reached, rate limited. */
+    static final Set<Integer> THROTTLE_CODES = Set.of(4009, 4013);
+
+    /** True when Coze refused the call because of how many calls it gets (HTTP 429, codes 4009, 4013). */
+    public static boolean isThrottled(CozeException e) {
+        return e.httpStatus() == 429 || THROTTLE_CODES.contains(e.code());
+    }
+
     /** Classifies a call that got no answer: I/O errors and timeouts are retryable. */
     public static CozeException fromTransport(Throwable error, boolean timedOut) {
         String what = timedOut ? "no answer within the request timeout" : "connection failed: " + describe(error);

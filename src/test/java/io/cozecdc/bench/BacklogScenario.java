@@ -92,8 +92,8 @@ final class BacklogScenario implements Scenario {
         r.target(String.format(java.util.Locale.ROOT, "%,d-change backlog drained under 256 MB heap", rows), gc.peakUsedMb(), "MB peak",
                 "drained with -Xmx256m, no OutOfMemoryError", !outOfMemory);
         r.target("no slowdown: last 10 % ÷ first 10 % throughput", last / first, "", "≥ 0.90", last / first >= 0.9);
-        r.note("Coze fake with no latency and coze.rate-limit-per-second lifted (otherwise the default 40 calls/s caps "
-                + "the drain at 400 changes/s and the scenario measures the limiter); everything else at its default.");
+        r.note("Coze fake with no latency and coze.rate-limit-per-second lifted (otherwise the default 100 calls/s caps "
+                + "the drain at 1 000 changes/s and the scenario measures the limiter); everything else at its default.");
         r.note("Rows are loaded straight into data_change_logs as the products insert trigger writes them; peak heap is "
                 + "the largest 'before' figure of the pause lines in " + run.settings.outputDir().relativize(gcLog)
                 + " (-Xlog:gc).");

@@ -18,7 +18,7 @@ final class DrainScenario implements Scenario {
     static final Duration LATENCY = Duration.ofMillis(50);
     /** coze.max-concurrency and coze.rate-limit-per-second defaults (CozeConfig). */
     static final int DEFAULT_CONCURRENCY = 4;
-    static final double DEFAULT_RATE_LIMIT = 40;
+    static final double DEFAULT_RATE_LIMIT = 100;
 
     @Override
     public String id() {
@@ -51,6 +51,9 @@ final class DrainScenario implements Scenario {
         seed.put("cdc.poll.batch-size", "100");
         seed.put("cdc.poll.interval", "1s");
         Variant baseline = drainWindow(run, "seed-like", seed, rows, window);
+        int throttledRows = s.size("drain.throttled-rows", 1_000, 15_000);
+        int quota = s.size("drain.quota", 30, 30);
+        Throttled throttled = drainThrottled(run, throttledRows, quota);
 
         r.figure("backlog_rows", "backlog (product inserts, one change each)", rows, "changes");
         r.figure("coze_latency_ms", "Coze fake latency per call", LATENCY.toMillis(), "ms");
@@ -76,7 +79,17 @@ final class DrainScenario implements Scenario {
         r.figure("a2_service_cpu_per_1000", "(a′) CPU per 1 000 changes: service", unlimited.serviceCpuPerThousand(), "s");
         r.figure("a2_database_cpu_per_1000", "(a′) CPU per 1 000 changes: database", unlimited.databaseCpuPerThousand(), "s");
         r.figure("b_window_seconds", "(b) measured over the first", window.toSeconds(), "s of its drain");
-        r.json("variants", Map.of("default", defaults, "no_rate_limit", unlimited, "seed_like", baseline));
+        r.figure("d_quota_calls_per_s", "(d) Coze that accepts at most this many calls per second (429 + code 4013 beyond)",
+                quota, "calls/s");
+        r.figure("d_throttled_changes_per_s", "(d) default settings against that Coze (" + throttledRows + " inserts)",
+                throttled.variant.rate, "changes/s");
+        r.figure("ratio_d_over_quota", "(d) ÷ the quota's ceiling (" + quota + " calls/s × 10)",
+                throttled.variant.rate / (quota * 10.0), "");
+        r.figure("d_throttled_calls", "(d) calls Coze refused as over its quota", throttled.refused, "calls");
+        r.figure("d_documents", "(d) documents at the end (one per row expected)", throttled.documents, "documents");
+        r.figure("d_dead_letters", "(d) dead letters at the end", throttled.dead, "failures");
+        r.json("variants", Map.of("default", defaults, "no_rate_limit", unlimited, "seed_like", baseline,
+                "throttled", throttled.variant));
 
         r.target("drain ≥ 80 % of the physical limit (a / c)", defaults.rate / physical, "", "≥ 0.80", defaults.rate / physical >= 0.8);
         r.target("drain ≥ 20× the seed-like baseline (a / b)", defaults.rate / baseline.rate, "×", "≥ 20", defaults.rate / baseline.rate >= 20);
@@ -86,6 +99,9 @@ final class DrainScenario implements Scenario {
                 + "rows); the clock starts at the first document, so startup is not counted.");
         r.note("The seed-like baseline would need hours for the whole backlog, so it is measured over a window of its "
                 + "steady state; its rate does not depend on the backlog size.");
+        r.note("(d) shows the adaptive rate: the service starts at its default ceiling (100 calls/s), Coze refuses what is "
+                + "beyond its quota, the service halves its rate on those answers and climbs back while Coze accepts; the "
+                + "refused changes wait in the retry queue and are replayed. Every row must still end as one document.");
     }
 
     /** Drains the whole backlog; rate from the first to the last document. */
@@ -103,6 +119,30 @@ final class DrainScenario implements Scenario {
         }
         Timeline t = Timeline.created(run.coze, run.dataset);
         return Variant.of(name, t.rate(), t.spanSeconds(), t.count(), run.coze).with(cpu, rows);
+    }
+
+    /** Drains a backlog into a Coze with a quota; the rate, the refusals and the end state. */
+    private Throttled drainThrottled(BenchRun run, int rows, int quota) {
+        run.resetData();
+        run.coze.latency(LATENCY).quota(quota);
+        Workload.insertProducts(run.sql(), run.tag(), 0, rows, true);
+        try (ServiceProcess service = run.service("drain-throttled", Map.of()).start()) {
+            Progress.await("drain throttled", () -> run.coze.documents(run.dataset).size(), rows, Duration.ofMinutes(5), service);
+            Progress.await("drain throttled (change log and retries)",
+                    () -> rows - run.pending() - run.sql().count("SELECT COUNT(*) FROM sync_failures"), rows,
+                    Duration.ofMinutes(2), service);
+            service.terminate(Duration.ofSeconds(30));
+        }
+        long refused = run.coze.throttledCalls();
+        int documents = run.coze.documents(run.dataset).size();
+        long dead = run.sql().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'");
+        run.coze.quota(0);
+        Timeline t = Timeline.created(run.coze, run.dataset);
+        return new Throttled(Variant.of("throttled", t.rate(), t.spanSeconds(), t.count(), run.coze), refused, documents, dead);
+    }
+
+    /** The throttled variant: its throughput, the calls Coze refused, documents and dead letters at the end. */
+    record Throttled(Variant variant, long refused, int documents, long dead) {
     }
 
     /** Drains for a window after the first document; rate within the window. */

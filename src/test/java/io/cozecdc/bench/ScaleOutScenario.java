@@ -53,7 +53,7 @@ final class ScaleOutScenario implements Scenario {
         r.target("zero duplicate documents (two instances)", two.duplicateRecords, "", "0", two.duplicateRecords == 0
                 && two.documents == rows);
         r.note("Both instances run before the backlog is committed in one transaction, so they start draining together; "
-                + "each has the default settings (4 calls in flight, 40 calls/s), so the ideal ratio is 2.");
+                + "each has the default settings (4 calls in flight, at most 100 calls/s), so the ideal ratio is 2.");
         r.note("Duplicates are read from the fake's state: documents per record key (parsed from the document names), "
                 + "counted once the pending rows are gone and the janitor has had time to delete losers.");
     }

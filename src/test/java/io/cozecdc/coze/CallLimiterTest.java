@@ -54,6 +54,22 @@ class CallLimiterTest {
     }
 
     @Test
+    void aThrottledLimiterStartsCallsAtHalfTheRate() {
+        CallLimiter limiter = new CallLimiter(50, 20, 100, vertx);
+        assertThat(limiter.throttled()).isEqualTo(10);
+        assertThat(limiter.throttled()).isNegative(); // the same signal within a second
+        long start = System.nanoTime();
+        List<Uni<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(limiter.run(() -> Uni.createFrom().item(1)));
+        }
+        Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(10));
+        // unthrottled, the 20 would start at once (a burst of 20); now a burst of 10, then 10 per second
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(800));
+        assertThat(limiter.maxRate()).isEqualTo(20);
+    }
+
+    @Test
     void failuresAndCancellationsGiveThePermitBack() {
         CallLimiter limiter = new CallLimiter(1, 1000, 100, vertx);
         Uni<Integer> failing = limiter.run(() -> Uni.createFrom().failure(new IllegalStateException("boom")));

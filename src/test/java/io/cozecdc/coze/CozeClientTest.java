@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,7 @@ import io.cozecdc.coze.CozeApi.CreatedDocument;
 import io.cozecdc.coze.CozeApi.NewDocument;
 import io.cozecdc.testing.FakeCozeResource;
 import io.cozecdc.testing.InjectFakeCoze;
+import io.cozecdc.testing.Scrape;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeCoze.Endpoint;
 import io.cozecdc.testing.coze.RecordedRequest;
@@ -31,6 +34,8 @@ class CozeClientTest {
 
     @Inject
     CozeApi coze;
+    @Inject
+    CozeConfig config;
     @InjectFakeCoze
     FakeCoze fake;
 
@@ -166,6 +171,30 @@ class CozeClientTest {
         Uni.join().all(calls).andFailFast().await().atMost(WAIT);
         assertThat(fake.maxConcurrentRequests()).isEqualTo(4); // coze.max-concurrency default
         assertThat(fake.documents(Long.toString(dataset))).hasSize(16);
+    }
+
+    @Test
+    void throttlingAnswersHalveTheCallRateWhichClimbsBackWhenCozeAcceptsAgain() {
+        double ceiling = config.rateLimitPerSecond();
+        // an earlier test's 429 may still be wearing off
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> allowedRate() == ceiling);
+
+        fake.failWithCode(Endpoint.LIST, 4013, 1.0);
+        assertThat(failure(coze.list(dataset, 1, 1)).code()).isEqualTo(4013);
+        assertThat(fake.requestCount(Endpoint.LIST)).isEqualTo(3);
+        // three refusals in a burst are one signal: halved once, not three times
+        assertThat(allowedRate()).isBetween(ceiling / 2, ceiling * 0.6);
+
+        fake.reset();
+        long quiet = System.nanoTime();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> allowedRate() == ceiling);
+        // a quiet second, then a tenth of the ceiling per second: about 6 s from half
+        assertThat(Duration.ofNanos(System.nanoTime() - quiet)).isGreaterThan(Duration.ofSeconds(4));
+    }
+
+    private static double allowedRate() {
+        return Scrape.now().value("coze_rate_limit_per_second", Map.of());
     }
 
     private static <T> T await(Uni<T> uni) {

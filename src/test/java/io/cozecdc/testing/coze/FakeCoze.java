@@ -268,6 +268,23 @@ public final class FakeCoze implements AutoCloseable {
     }
 
     /**
+     * Throttles as a rate-limited Coze would: a call beyond {@code callsPerSecond} accepted calls in the
+     * last second (all endpoints together) gets HTTP 429 with code 4013 and changes nothing.
+     *
+     * @param callsPerSecond the quota; 0 removes it
+     * @return this
+     */
+    public FakeCoze quota(double callsPerSecond) {
+        faults.quota(callsPerSecond);
+        return this;
+    }
+
+    /** Calls refused by {@link #quota(double)} since the last reset. */
+    public long throttledCalls() {
+        return faults.throttled();
+    }
+
+    /**
      * For that share of valid calls to {@code e}: apply the call fully, then hold the answer for {@code hold}.
      *
      * @param e     the endpoint

@@ -324,6 +324,28 @@ class FakeCozeTest {
     }
 
     @Test
+    void aQuotaRefusesCallsBeyondItInASecondWith429AndAppliesNothing() throws Exception {
+        coze.quota(3);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            statuses.add(post(CREATE, createBody(number(dataset), docs("q" + i, "x"))).status());
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 429, 429);
+        assertThat(coze.documents(dataset)).hasSize(3);
+        assertThat(coze.throttledCalls()).isEqualTo(2);
+        Answer limited = post(LIST, "{\"dataset_id\":" + dataset + "}");
+        assertThat(limited.code()).isEqualTo(4013);
+
+        // a second later the window has room again
+        Thread.sleep(1_050);
+        assertThat(post(CREATE, createBody(number(dataset), docs("q5", "x"))).status()).isEqualTo(200);
+        coze.quota(0);
+        for (int i = 0; i < 5; i++) {
+            assertThat(post(LIST, "{\"dataset_id\":" + dataset + "}").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void timeoutAfterApplyCreatesTheDocumentBeforeAnswering() throws Exception {
         coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofMillis(300));
         long started = System.nanoTime();

@@ -46,6 +46,10 @@ final class Faults {
     private Duration processingDelay = Duration.ZERO;
     private double failShare;
     private String failReason;
+    /** Calls accepted per second at most; 0 = no quota. */
+    private double quota;
+    private final java.util.ArrayDeque<Long> accepted = new java.util.ArrayDeque<>();
+    private long throttled;
 
     synchronized void clear() {
         globalLatency = Duration.ZERO;
@@ -60,6 +64,40 @@ final class Faults {
         processingDelay = Duration.ZERO;
         failShare = 0;
         failReason = null;
+        quota = 0;
+        accepted.clear();
+        throttled = 0;
+    }
+
+    synchronized void quota(double callsPerSecond) {
+        if (callsPerSecond < 0) {
+            throw new IllegalArgumentException("quota must be >= 0: " + callsPerSecond);
+        }
+        quota = callsPerSecond;
+        accepted.clear();
+    }
+
+    /**
+     * Whether this call is over the quota: more than {@code quota} calls were accepted in the last
+     * second (a sliding window). An accepted call counts; a refused one does not.
+     */
+    synchronized boolean overQuota(long nowNanos) {
+        if (quota <= 0) {
+            return false;
+        }
+        while (!accepted.isEmpty() && nowNanos - accepted.peekFirst() >= 1_000_000_000L) {
+            accepted.pollFirst();
+        }
+        if (accepted.size() >= quota) {
+            throttled++;
+            return true;
+        }
+        accepted.addLast(nowNanos);
+        return false;
+    }
+
+    synchronized long throttled() {
+        return throttled;
     }
 
     synchronized void seed(long seed) {
