@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.common.JobLeaseRepository;
-import io.cozecdc.common.Sql;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.coze.CozeApi;
@@ -88,12 +87,8 @@ public class Reconciler {
 
     private Uni<Integer> reconcile(long datasetId, Set<Long> configIds) {
         Instant cutoff = clock.instant().minus(settings.reconcile().grace());
-        return listAll(datasetId)
-                .map(docs -> docs.stream().filter(d -> isOurs(d, configIds, cutoff)).map(ListedDocument::documentId).toList())
-                .chain(candidates -> Multi.createFrom().iterable(Sql.chunks(candidates, CozeApi.MAX_IDS_PER_CALL))
-                        .onItem().transformToUniAndConcatenate(chunk -> ledger.known(chunk)
-                                .map(known -> chunk.stream().filter(id -> !known.contains(id)).toList()))
-                        .collect().in(ArrayList<String>::new, List::addAll))
+        return orphans(datasetId, configIds, cutoff)
+                // deleted only after the whole listing: deleting while paging would shift the pages
                 .call(orphans -> janitor.deleteNow(orphans))
                 .invoke(orphans -> {
                     if (!orphans.isEmpty()) {
@@ -105,25 +100,46 @@ public class Reconciler {
                 .onFailure().recoverWithItem(0);
     }
 
+    /**
+     * Lists the dataset page by page and checks each page against the ledger as it arrives, so only the
+     * orphans are kept, never the whole listing (a dataset may hold millions of documents).
+     */
+    private Uni<List<String>> orphans(long datasetId, Set<Long> configIds, Instant cutoff) {
+        Scan scan = new Scan();
+        return Multi.createBy().repeating()
+                .uni(() -> scan, s -> {
+                    s.page++;
+                    return coze.list(datasetId, s.page, CozeApi.LIST_PAGE_SIZE)
+                            .call(page -> orphansIn(page.documents(), configIds, cutoff).invoke(s.found::addAll))
+                            .invoke(page -> {
+                                s.listed += page.documents().size();
+                                s.more = page.documents().size() == CozeApi.LIST_PAGE_SIZE && s.listed < page.total();
+                            });
+                })
+                .whilst(page -> scan.more)
+                .collect().last()
+                .map(last -> scan.found);
+    }
+
+    private Uni<List<String>> orphansIn(List<ListedDocument> page, Set<Long> configIds, Instant cutoff) {
+        List<String> candidates = page.stream().filter(d -> isOurs(d, configIds, cutoff)).map(ListedDocument::documentId).toList();
+        if (candidates.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return ledger.known(candidates).map(known -> candidates.stream().filter(id -> !known.contains(id)).toList());
+    }
+
     private static boolean isOurs(ListedDocument doc, Set<Long> configIds, Instant cutoff) {
         return DocumentNames.parse(doc.name())
                 .filter(n -> configIds.contains(n.configId()) && n.createdAt().isBefore(cutoff))
                 .isPresent();
     }
 
-    /** Every document of a dataset, page by page. */
-    private Uni<List<ListedDocument>> listAll(long datasetId) {
-        List<ListedDocument> all = new ArrayList<>();
-        return Multi.createBy().repeating()
-                .uni(() -> new int[] {0}, page -> {
-                    page[0]++;
-                    return coze.list(datasetId, page[0], CozeApi.LIST_PAGE_SIZE);
-                })
-                .whilst(p -> {
-                    all.addAll(p.documents());
-                    return p.documents().size() == CozeApi.LIST_PAGE_SIZE && all.size() < p.total();
-                })
-                .collect().last()
-                .map(last -> all);
+    /** Where a listing is: the last page asked for, documents seen, orphans found, whether more pages follow. */
+    private static final class Scan {
+        private int page;
+        private int listed;
+        private boolean more;
+        private final List<String> found = new ArrayList<>();
     }
 }

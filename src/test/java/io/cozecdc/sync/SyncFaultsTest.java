@@ -182,6 +182,41 @@ class SyncFaultsTest {
     }
 
     @Test
+    void reconciliationPagesThroughTheWholeDatasetAndDeletesOnlyOrphans() throws Exception {
+        support.config("pages", "products", dataset, FIELDS, null);
+        support.start();
+        List<String> live = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            live.add(support.insertProduct("L" + i, "live " + i, "1.00", null, i));
+        }
+        await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).size() == 5 && support.pending() == 0);
+        // 250 old documents of ours that nothing points to: three list pages of 100, with the live ones among them
+        long configId = registry.all().get(0).id();
+        Instant old = Instant.now().minus(Duration.ofHours(1));
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (int call = 0; call < 25; call++) {
+            StringBuilder docs = new StringBuilder();
+            for (int i = 0; i < 10; i++) {
+                String name = io.cozecdc.sync.DocumentNames.name(configId, 1, old, "products", "orphan-" + call + "-" + i);
+                docs.append(i == 0 ? "" : ",").append("{\"name\":\"").append(name)
+                        .append("\",\"source_info\":{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}");
+            }
+            String body = "{\"dataset_id\":" + dataset + ",\"document_bases\":[" + docs + "],\"chunk_strategy\":{\"chunk_type\":0},"
+                    + "\"format_type\":0}";
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(coze.baseUrl()
+                    + "/open_api/knowledge/document/create")).header("Authorization", "Bearer " + io.cozecdc.testing.FakeCozeResource.TOKEN)
+                    .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).contains("\"code\":0");
+        }
+        assertThat(coze.documents(dataset)).hasSize(255);
+
+        assertThat(reconciler.reconcile().await().atMost(PipelineSupport.WAIT)).isEqualTo(250);
+        assertThat(coze.documents(dataset)).hasSize(5).allSatisfy(d -> assertThat(d.name()).doesNotContain("orphan-"));
+        assertThat(coze.requestCount(Endpoint.LIST)).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void aPoisonRecordIsDeadWithCodeAndMessageWhileTheRestSyncs() {
         support.config("poison", "products", dataset, FIELDS, null);
         coze.rejectContentContaining("POISON");
