@@ -37,6 +37,9 @@ public class CozeClient implements CozeApi {
     private final ObjectMapper json;
     private final MeterRegistry meters;
     private final String authorization;
+    private static final long THROTTLE_WARNING_EVERY_NANOS = 60_000_000_000L;
+    private long lastThrottleWarning;
+    private int slowdownsSinceWarning;
 
     public CozeClient(CozeRestClient rest, CozeConfig config, CallLimiter limiter, CozeHealth health, ObjectMapper json,
             MeterRegistry meters) {
@@ -206,12 +209,29 @@ public class CozeClient implements CozeApi {
                 .tags("endpoint", endpoint, "outcome", outcome).register(meters));
     }
 
+    /**
+     * Lowers the call rate. Against a steady quota the rate saws up and down every few seconds, so the
+     * WARN line comes at most once a minute and counts the slowdowns in between.
+     */
     private void slowDown(CozeException throttle) {
         double lowered = limiter.throttled();
-        if (lowered > 0) {
-            Log.warnf("Coze is throttling calls (%s): starting at most %.1f calls/s now, climbing back to %.0f "
-                    + "(coze.rate-limit-per-second) while Coze accepts them", throttle.describe(), lowered, limiter.maxRate());
+        if (lowered <= 0) {
+            return;
         }
+        long now = System.nanoTime();
+        int slowdowns;
+        synchronized (this) {
+            slowdownsSinceWarning++;
+            if (lastThrottleWarning != 0 && now - lastThrottleWarning < THROTTLE_WARNING_EVERY_NANOS) {
+                return;
+            }
+            slowdowns = slowdownsSinceWarning;
+            slowdownsSinceWarning = 0;
+            lastThrottleWarning = now;
+        }
+        Log.warnf("Coze is throttling calls (%s): starting at most %.1f calls/s now, climbing back to %.0f "
+                + "(coze.rate-limit-per-second) while Coze accepts them%s", throttle.describe(), lowered, limiter.maxRate(),
+                slowdowns > 1 ? "; slowed down " + slowdowns + " times since the last such line" : "");
     }
 
     private <T> T parse(Response response, Function<JsonNode, T> extract) {
