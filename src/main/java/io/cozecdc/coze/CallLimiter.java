@@ -13,6 +13,9 @@ import io.vertx.core.Vertx;
  * per second (token bucket, burst of one second's worth). The rate starts at {@code ratePerSecond} and
  * adapts when Coze throttles ({@link AdaptiveRate}). Callers wait without blocking a thread; at most
  * {@code maxWaiting} may wait, after which calls fail fast as overloaded.
+ *
+ * <p>Background calls (housekeeping such as reconciliation's listings) get a permit only when no other
+ * call waits, so they never slow the sync down; they run in the gaps.
  */
 public class CallLimiter {
 
@@ -22,6 +25,7 @@ public class CallLimiter {
     private final Vertx vertx;
 
     private final Deque<Waiter> waiting = new ArrayDeque<>();
+    private final Deque<Waiter> background = new ArrayDeque<>();
     private int inFlight;
     private double tokens;
     private long lastRefillNanos;
@@ -41,8 +45,17 @@ public class CallLimiter {
 
     /** Runs the call when a permit is free; the permit is held until the call's Uni terminates. */
     public <T> Uni<T> run(Supplier<Uni<T>> call) {
+        return run(call, false);
+    }
+
+    /** Like {@link #run(Supplier)}, but the call waits while any other call waits. */
+    public <T> Uni<T> runInBackground(Supplier<Uni<T>> call) {
+        return run(call, true);
+    }
+
+    private <T> Uni<T> run(Supplier<Uni<T>> call, boolean inBackground) {
         return Uni.createFrom().deferred(() -> {
-            Waiter waiter = new Waiter();
+            Waiter waiter = new Waiter(inBackground);
             return Uni.createFrom().<Void>emitter(emitter -> enqueue(waiter, emitter))
                     .chain(ignored -> call.get())
                     .onTermination().invoke(() -> finish(waiter));
@@ -79,18 +92,19 @@ public class CallLimiter {
 
     /** Callers waiting for a permit now. */
     public synchronized int waitingCount() {
-        return waiting.size();
+        return waiting.size() + background.size();
     }
 
     private void enqueue(Waiter waiter, UniEmitter<? super Void> emitter) {
         synchronized (this) {
-            if (waiting.size() >= maxWaiting) {
+            int queued = waiting.size() + background.size();
+            if (queued >= maxWaiting) {
                 emitter.fail(new CozeException(CozeErrorKind.RETRYABLE, CozeException.NO_ANSWER, 0,
-                        "too many Coze calls waiting (" + waiting.size() + "); try again later", null, false));
+                        "too many Coze calls waiting (" + queued + "); try again later", null, false));
                 return;
             }
             waiter.emitter = emitter;
-            waiting.addLast(waiter);
+            (waiter.inBackground ? background : waiting).addLast(waiter);
         }
         drain();
     }
@@ -104,7 +118,7 @@ public class CallLimiter {
         synchronized (this) {
             release = waiter.granted && !waiter.finished;
             if (!waiter.granted) {
-                waiting.remove(waiter);
+                (waiter.inBackground ? background : waiting).remove(waiter);
             }
             waiter.finished = true;
         }
@@ -125,7 +139,8 @@ public class CallLimiter {
         while (true) {
             Waiter next;
             synchronized (this) {
-                if (waiting.isEmpty() || inFlight >= maxConcurrent) {
+                Deque<Waiter> queue = waiting.isEmpty() ? background : waiting;
+                if (queue.isEmpty() || inFlight >= maxConcurrent) {
                     return;
                 }
                 refill();
@@ -133,7 +148,7 @@ public class CallLimiter {
                     armTimer();
                     return;
                 }
-                next = waiting.pollFirst();
+                next = queue.pollFirst();
                 if (next.finished) {
                     continue;
                 }
@@ -176,8 +191,13 @@ public class CallLimiter {
 
     /** One caller's place in the queue. Fields are guarded by the limiter's lock. */
     private static final class Waiter {
+        private final boolean inBackground;
         private UniEmitter<? super Void> emitter;
         private boolean granted;
         private boolean finished;
+
+        private Waiter(boolean inBackground) {
+            this.inBackground = inBackground;
+        }
     }
 }

@@ -101,7 +101,8 @@ public class CozeClient implements CozeApi {
         body.put("dataset_id", datasetId);
         body.put("page", page);
         body.put("size", size);
-        return call("list", false, () -> rest.listDocuments(authorization, JS_CONV, body.toString()), answer -> {
+        // listings are housekeeping (reconciliation, probes of a configuration in ERROR): they yield to the sync
+        return call("list", false, true, () -> rest.listDocuments(authorization, JS_CONV, body.toString()), answer -> {
             List<ListedDocument> docs = new ArrayList<>();
             for (JsonNode info : answer.path("document_infos")) {
                 docs.add(new ListedDocument(info.path("document_id").asText(), info.path("name").asText(),
@@ -169,7 +170,12 @@ public class CozeClient implements CozeApi {
      * of a create that may have been applied), health bookkeeping and a timer per endpoint and outcome.
      */
     private <T> Uni<T> call(String endpoint, boolean isCreate, Supplier<Uni<Response>> send, Function<JsonNode, T> extract) {
-        Uni<T> once = limiter.run(() -> {
+        return call(endpoint, isCreate, false, send, extract);
+    }
+
+    private <T> Uni<T> call(String endpoint, boolean isCreate, boolean inBackground, Supplier<Uni<Response>> send,
+            Function<JsonNode, T> extract) {
+        Supplier<Uni<T>> permitted = () -> {
             Timer.Sample sample = Timer.start(meters);
             return send.get()
                     .ifNoItem().after(config.requestTimeout()).failWith(TimeoutException::new)
@@ -177,7 +183,8 @@ public class CozeClient implements CozeApi {
                     .onFailure(e -> !(e instanceof CozeException))
                     .transform(e -> CozeErrors.fromTransport(e, timedOut(e)))
                     .onItemOrFailure().invoke((item, failure) -> record(endpoint, sample, failure));
-        });
+        };
+        Uni<T> once = inBackground ? limiter.runInBackground(permitted) : limiter.run(permitted);
         return once.onFailure(e -> shouldRetryNow(e, isCreate))
                 .retry().withBackOff(config.callRetryBackoff(), config.callRetryBackoff().multipliedBy(8))
                 .atMost(config.callRetries());

@@ -70,6 +70,31 @@ class CallLimiterTest {
     }
 
     @Test
+    void backgroundCallsWaitUntilNoOtherCallWaits() {
+        CallLimiter limiter = new CallLimiter(1, 1000, 100, vertx);
+        List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        io.smallrye.mutiny.subscription.UniEmitter<? super Integer>[] holder = new io.smallrye.mutiny.subscription.UniEmitter[1];
+        // the only permit is taken until the test lets go
+        Uni<Integer> first = limiter.run(() -> Uni.createFrom().<Integer>emitter(e -> holder[0] = e));
+        List<Uni<Integer>> calls = new ArrayList<>();
+        calls.add(first);
+        calls.add(limiter.runInBackground(() -> Uni.createFrom().item(1).invoke(() -> started.add("background"))));
+        calls.add(limiter.run(() -> Uni.createFrom().item(1).invoke(() -> started.add("sync-1"))));
+        calls.add(limiter.run(() -> Uni.createFrom().item(1).invoke(() -> started.add("sync-2"))));
+        var all = Uni.join().all(calls).andFailFast().subscribeAsCompletionStage();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> holder[0] != null && limiter.waitingCount() == 3);
+
+        holder[0].complete(0);
+        all.toCompletableFuture().join();
+        // queued first, started last: the sync calls that came after it went before it
+        assertThat(started).containsExactly("sync-1", "sync-2", "background");
+
+        // with nothing else waiting, a background call starts at once
+        assertThat(limiter.runInBackground(() -> Uni.createFrom().item(7)).await().atMost(Duration.ofSeconds(5))).isEqualTo(7);
+        assertThat(limiter.inFlight()).isZero();
+    }
+
+    @Test
     void failuresAndCancellationsGiveThePermitBack() {
         CallLimiter limiter = new CallLimiter(1, 1000, 100, vertx);
         Uni<Integer> failing = limiter.run(() -> Uni.createFrom().failure(new IllegalStateException("boom")));
