@@ -29,6 +29,7 @@ public class CozeClient implements CozeApi {
 
     static final String JS_CONV = "str";
     static final String LOGID_HEADER = "X-Tt-Logid";
+    private static final long THROTTLE_WARNING_EVERY_NANOS = 60_000_000_000L;
 
     private final CozeRestClient rest;
     private final CozeConfig config;
@@ -37,7 +38,7 @@ public class CozeClient implements CozeApi {
     private final ObjectMapper json;
     private final MeterRegistry meters;
     private final String authorization;
-    private static final long THROTTLE_WARNING_EVERY_NANOS = 60_000_000_000L;
+    /** Guarded by this. */
     private long lastThrottleWarning;
     private int slowdownsSinceWarning;
 
