@@ -165,17 +165,8 @@ class SyncFaultsTest {
         support.config("owner", "products", dataset, FIELDS, null);
         String foreign = coze.createDataset("unused");
         // a document someone else made in the same dataset, and a young one of ours nothing points to yet
-        var http = java.net.http.HttpClient.newHttpClient();
-        for (String name : List.of("manual upload.txt", io.cozecdc.sync.DocumentNames.name(
-                registry.all().get(0).id(), 1, Instant.now(), "products", "k"))) {
-            String body = "{\"dataset_id\":" + dataset + ",\"document_bases\":[{\"name\":\"" + name + "\",\"source_info\":"
-                    + "{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}],\"chunk_strategy\":{\"chunk_type\":0},\"format_type\":0}";
-            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(coze.baseUrl()
-                    + "/open_api/knowledge/document/create")).header("Authorization", "Bearer " + io.cozecdc.testing.FakeCozeResource.TOKEN)
-                    .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(response.body()).contains("\"code\":0");
-        }
+        createBehindTheServicesBack(List.of("manual upload.txt", io.cozecdc.sync.DocumentNames.name(
+                registry.all().get(0).id(), 1, Instant.now(), "products", "k")));
         assertThat(reconciler.reconcile().await().atMost(PipelineSupport.WAIT)).isZero();
         assertThat(coze.documents(dataset)).hasSize(2);
         assertThat(foreign).isNotBlank();
@@ -193,26 +184,18 @@ class SyncFaultsTest {
         // 250 old documents of ours that nothing points to: three list pages of 100, with the live ones among them
         long configId = registry.all().get(0).id();
         Instant old = Instant.now().minus(Duration.ofHours(1));
-        var http = java.net.http.HttpClient.newHttpClient();
         for (int call = 0; call < 25; call++) {
-            StringBuilder docs = new StringBuilder();
+            List<String> names = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                String name = io.cozecdc.sync.DocumentNames.name(configId, 1, old, "products", "orphan-" + call + "-" + i);
-                docs.append(i == 0 ? "" : ",").append("{\"name\":\"").append(name)
-                        .append("\",\"source_info\":{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}");
+                names.add(io.cozecdc.sync.DocumentNames.name(configId, 1, old, "products", "orphan-" + call + "-" + i));
             }
-            String body = "{\"dataset_id\":" + dataset + ",\"document_bases\":[" + docs + "],\"chunk_strategy\":{\"chunk_type\":0},"
-                    + "\"format_type\":0}";
-            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(coze.baseUrl()
-                    + "/open_api/knowledge/document/create")).header("Authorization", "Bearer " + io.cozecdc.testing.FakeCozeResource.TOKEN)
-                    .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(response.body()).contains("\"code\":0");
+            createBehindTheServicesBack(names);
         }
         assertThat(coze.documents(dataset)).hasSize(255);
 
         assertThat(reconciler.reconcile().await().atMost(PipelineSupport.WAIT)).isEqualTo(250);
-        assertThat(coze.documents(dataset)).hasSize(5).allSatisfy(d -> assertThat(d.name()).doesNotContain("orphan-"));
+        assertThat(coze.documents(dataset)).hasSize(5)
+                .allSatisfy(d -> assertThat(live).anySatisfy(key -> assertThat(d.name()).endsWith(":" + key)));
         assertThat(coze.requestCount(Endpoint.LIST)).isGreaterThanOrEqualTo(3);
     }
 
@@ -354,5 +337,22 @@ class SyncFaultsTest {
                 support.pending() == 0
                         && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
                         && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
+    }
+
+    /** Creates documents in the test's dataset straight through the fake's HTTP API, as another client would. */
+    private void createBehindTheServicesBack(List<String> names) throws Exception {
+        StringBuilder docs = new StringBuilder();
+        for (String name : names) {
+            docs.append(docs.length() == 0 ? "" : ",").append("{\"name\":\"").append(name)
+                    .append("\",\"source_info\":{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}");
+        }
+        String body = "{\"dataset_id\":" + dataset + ",\"document_bases\":[" + docs + "],\"chunk_strategy\":{\"chunk_type\":0},"
+                + "\"format_type\":0}";
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(coze.baseUrl() + "/open_api/knowledge/document/create"))
+                .header("Authorization", "Bearer " + io.cozecdc.testing.FakeCozeResource.TOKEN)
+                .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).contains("\"code\":0");
     }
 }
