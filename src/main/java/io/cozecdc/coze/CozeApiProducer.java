@@ -33,6 +33,8 @@ public class CozeApiProducer {
         Gauge.builder("coze.rate.limit.per.second", limiter, CallLimiter::currentRate)
                 .description("Coze calls the service starts per second at most now: coze.rate-limit-per-second, "
                         + "or less while Coze throttles").register(meters);
+        Gauge.builder("coze.rate.limit.max.per.second", limiter, CallLimiter::maxRate)
+                .description("coze.rate-limit-per-second: the most Coze calls the service starts per second").register(meters);
         Gauge.builder("coze.calls.in.flight", limiter, CallLimiter::inFlight)
                 .description("Coze calls in flight now").register(meters);
         Gauge.builder("coze.calls.waiting", limiter, CallLimiter::waitingCount)
