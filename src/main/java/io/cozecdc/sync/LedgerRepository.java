@@ -67,12 +67,16 @@ public class LedgerRepository {
         return client.preparedQuery(INSERT).executeBatch(batch).replaceWithVoid();
     }
 
-    /** Marks documents for deletion from Coze; the janitor's sweep takes them from {@code sweepAfter}. */
-    public Uni<Void> markObsolete(SqlClient client, List<String> documentIds, String reason, Instant sweepAfter) {
+    /**
+     * Marks documents for deletion from Coze. Every caller deletes them at once after its commit, so the
+     * janitor's sweep takes them only from {@code now} + {@link DocumentJanitor#HANDOVER}, catching what the
+     * immediate deletion missed.
+     */
+    public Uni<Void> markObsolete(SqlClient client, List<String> documentIds, String reason, Instant now) {
         if (documentIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Tuple params = Tuple.of(reason, Timestamps.toDb(sweepAfter));
+        Tuple params = Tuple.of(reason, Timestamps.toDb(now.plus(DocumentJanitor.HANDOVER)));
         documentIds.forEach(params::addString);
         return client.preparedQuery(OBSOLETE + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
     }

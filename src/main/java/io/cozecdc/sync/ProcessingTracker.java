@@ -164,8 +164,7 @@ public class ProcessingTracker {
     private Uni<List<String>> failedForGood(LedgerDocument doc, int code, String reason) {
         return configs.findById(doc.configId()).chain(config -> {
             if (config == null) {
-                return ledger.markObsolete(ledgerClient(), List.of(doc.documentId()), "config deleted",
-                        clock.instant().plus(DocumentJanitor.HANDOVER))
+                return ledger.markObsolete(ledgerClient(), List.of(doc.documentId()), "config deleted", clock.instant())
                         .replaceWith(List.of(doc.documentId()));
             }
             metrics.documentFailed(config.name());

@@ -68,8 +68,8 @@ public class Promoter {
                         .chain(() -> ledger.markDone(conn, plan.done))
                         .chain(() -> failures.resolve(conn, configId, plan.resolved))
                         // the caller deletes them at once; the sweep is the safety net
-                        .chain(() -> ledger.markObsolete(conn, plan.replaced, REPLACED, now.plus(DocumentJanitor.HANDOVER)))
-                        .chain(() -> ledger.markObsolete(conn, plan.superseded, SUPERSEDED, now.plus(DocumentJanitor.HANDOVER)))
+                        .chain(() -> ledger.markObsolete(conn, plan.replaced, REPLACED, now))
+                        .chain(() -> ledger.markObsolete(conn, plan.superseded, SUPERSEDED, now))
                         .replaceWith(plan::obsolete);
             });
         });

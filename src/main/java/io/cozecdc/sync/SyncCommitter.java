@@ -193,7 +193,7 @@ public class SyncCommitter {
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
             return synced.lockIfPresent(conn, doc.configId(), doc.recordKey()).chain(state -> {
-                Uni<Void> work = ledger.markObsolete(conn, List.of(doc.documentId()), reason, now.plus(DocumentJanitor.HANDOVER));
+                Uni<Void> work = ledger.markObsolete(conn, List.of(doc.documentId()), reason, now);
                 if (state != null && doc.documentId().equals(state.pendingDocumentId())) {
                     Change failed = change != null ? change
                             : new Change(doc.logId(), config.tableName(), doc.recordKey(), io.cozecdc.changelog.Operation.UPDATE,
@@ -217,7 +217,7 @@ public class SyncCommitter {
     private Uni<Void> write(SqlConnection conn, SyncConfig config, Plan plan, Instant now) {
         return ledger.insert(conn, plan.ledger)
                 // the caller deletes these at once (ConfigSync); the sweep is the safety net
-                .chain(() -> ledger.markObsolete(conn, withoutNew(plan), "replaced or deleted", now.plus(DocumentJanitor.HANDOVER)))
+                .chain(() -> ledger.markObsolete(conn, withoutNew(plan), "replaced or deleted", now))
                 .chain(() -> synced.save(conn, List.copyOf(plan.states.values()), now))
                 .chain(() -> failures.upsert(conn, plan.failures))
                 .chain(() -> failures.resolve(conn, config.id(), plan.resolved))
