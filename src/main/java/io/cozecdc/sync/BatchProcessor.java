@@ -61,11 +61,8 @@ public class BatchProcessor {
             return Uni.createFrom().item(Claimed.NONE);
         }
         String owner = instance.nextClaim("b");
-        return registry.ensureLoaded()
-                .chain(() -> {
-                    Instant now = clock.instant();
-                    return changeLog.claim(owner, settings.poll().batchSize(), now, now.plus(settings.poll().lease()));
-                })
+        Instant now = clock.instant();
+        return changeLog.claim(owner, settings.poll().batchSize(), now, now.plus(settings.poll().lease()))
                 .map(changes -> new Claimed(owner, changes));
     }
 
