@@ -60,9 +60,7 @@ class OutageIT {
                 .start();
         sql = db.testDb();
         dataset = coze.createDataset("outage-kb");
-        configId = ((Number) service.api().body("{\"name\":\"outage\",\"tableName\":\"products\",\"datasetId\":\"" + dataset
-                + "\",\"fields\":" + ExactState.FIELDS + "}").post("/api/v1/sync-configs").then().statusCode(201)
-                .extract().path("id")).longValue();
+        configId = ExactState.createConfig(service, "outage", dataset);
     }
 
     @AfterAll

@@ -60,8 +60,7 @@ class ProcessChaosIT {
                 .start();
         sql = db.testDb();
         dataset = coze.createDataset("chaos-kb");
-        service.api().body("{\"name\":\"chaos\",\"tableName\":\"products\",\"datasetId\":\"" + dataset + "\",\"fields\":"
-                + ExactState.FIELDS + "}").post("/api/v1/sync-configs").then().statusCode(201);
+        ExactState.createConfig(service, "chaos", dataset);
     }
 
     @AfterAll

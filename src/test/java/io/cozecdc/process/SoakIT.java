@@ -55,8 +55,7 @@ class SoakIT {
                         .start()) {
             TestDb sql = db.testDb();
             String dataset = coze.createDataset("soak-kb");
-            service.api().body("{\"name\":\"soak\",\"tableName\":\"products\",\"datasetId\":\"" + dataset + "\",\"fields\":"
-                    + ExactState.FIELDS + "}").post("/api/v1/sync-configs").then().statusCode(201);
+            ExactState.createConfig(service, "soak", dataset);
             coze.seed(2026).latency(Duration.ofMillis(20)).processingDelay(Duration.ofMillis(500));
             for (Endpoint e : List.of(Endpoint.CREATE, Endpoint.DELETE, Endpoint.PROCESS, Endpoint.LIST)) {
                 coze.failWithCode(e, 5000, 0.05).failWithHttpStatus(e, 502, 0.03).timeoutAfterApply(e, 0.02, Duration.ofSeconds(4));

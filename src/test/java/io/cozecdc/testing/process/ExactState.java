@@ -25,6 +25,13 @@ public final class ExactState {
     private ExactState() {
     }
 
+    /** Creates, through the service's API, the products configuration this class describes; returns its id. */
+    public static long createConfig(ServiceProcess service, String name, String dataset) {
+        return ((Number) service.api().body("{\"name\":\"" + name + "\",\"tableName\":\"products\",\"datasetId\":\""
+                + dataset + "\",\"fields\":" + FIELDS + "}").post("/api/v1/sync-configs").then().statusCode(201)
+                .extract().path("id")).longValue();
+    }
+
     /** The document text a product row must have. */
     public static String content(Map<String, Object> row) {
         return "id: " + row.get("id") + "\nname: " + row.get("name") + "\nstock_quantity: " + row.get("stock_quantity") + "\n";
