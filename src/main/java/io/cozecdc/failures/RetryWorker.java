@@ -1,6 +1,7 @@
 package io.cozecdc.failures;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,14 @@ public class RetryWorker {
         if (!control.isRunning() || cozeHealth.holdBack()) {
             return Uni.createFrom().voidItem();
         }
-        return control.track(retryDue());
+        // a round that never ends would stop retries for good (the scheduler skips while one runs): abandon it
+        // after a lease, when any claims it holds are free again anyway
+        Duration limit = settings.poll().lease();
+        return control.track(retryDue().ifNoItem().after(limit).recoverWithUni(() -> {
+            Log.warnf("A round of retries did not finish within %s (cdc.poll.lease); abandoned so the next one can run",
+                    limit);
+            return Uni.createFrom().voidItem();
+        }));
     }
 
     /** Replays the failures that are due now. */
