@@ -113,7 +113,9 @@ public class Reconciler {
                             .call(page -> orphansIn(page.documents(), configIds, cutoff).invoke(s.found::addAll))
                             .invoke(page -> {
                                 s.listed += page.documents().size();
-                                s.more = page.documents().size() == CozeApi.LIST_PAGE_SIZE && s.listed < page.total();
+                                // a page may be shorter than asked (Coze documents no maximum size):
+                                // only the total or an empty page ends the listing
+                                s.more = !page.documents().isEmpty() && s.listed < page.total();
                             });
                 })
                 .whilst(page -> scan.more)
