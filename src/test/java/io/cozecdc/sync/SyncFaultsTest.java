@@ -51,6 +51,8 @@ class SyncFaultsTest {
     ConfigSync configSync;
     @Inject
     Reconciler reconciler;
+    @Inject
+    io.cozecdc.failures.RetryConfig retry;
     @InjectFakeCoze
     FakeCoze coze;
 
@@ -221,6 +223,30 @@ class SyncFaultsTest {
         assertThat(reconciler.reconcile().await().atMost(PipelineSupport.WAIT)).isEqualTo(50);
         assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.name()).endsWith(":" + live));
         assertThat(coze.requestCount(Endpoint.LIST) - listsBefore).isEqualTo(3); // 20 + 20 + 11 = total
+    }
+
+    @Test
+    void throttlingAnswersSlowTheServiceButNeverMakeADeadLetter() {
+        support.config("throttled", "products", dataset, FIELDS, null);
+        coze.failWithCode(Endpoint.CREATE, 4013, 1.0);
+        support.start();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(support.insertProduct("T" + i, "throttled " + i, "1.00", null, i));
+        }
+        // every round is one create call plus two quick retries: wait for more rounds than max-attempts (the
+        // throttles also make Coze look down, so the service holds back for up to 30 s between rounds)
+        int rounds = retry.maxAttempts() + 1;
+        await().atMost(Duration.ofMinutes(3)).until(() -> coze.requestCount(Endpoint.CREATE) >= 3 * rounds
+                || support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'") > 0);
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'")).isZero();
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures WHERE attempts > 0")).isZero();
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures WHERE error_code = 4013")).isEqualTo(3);
+
+        coze.clearFaults();
+        await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).size() == 3
+                && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
+        assertThat(support.documentsByKey(dataset, "id").keySet()).containsExactlyInAnyOrderElementsOf(ids);
     }
 
     @Test
