@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.cozecdc.capture.TableDescriber;
 import io.cozecdc.capture.UnknownTableException;
 import io.cozecdc.capture.UnsupportedTableException;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.sync.ConfigRegistry;
 import io.cozecdc.sync.InstanceId;
@@ -35,9 +37,13 @@ public class BackfillWorker {
     private final SyncControl control;
     private final BackfillConfig config;
     private final Clock clock;
+    private final JobRounds rounds;
+    private final JobSettings jobSettings;
 
     public BackfillWorker(BackfillRepository jobs, TableDescriber describer, ConfigRegistry registry, InstanceId instance,
-            SyncControl control, BackfillConfig config, Clock clock) {
+            SyncControl control, BackfillConfig config, Clock clock, JobRounds rounds, JobSettings jobSettings) {
+        this.rounds = rounds;
+        this.jobSettings = jobSettings;
         this.jobs = jobs;
         this.describer = describer;
         this.registry = registry;
@@ -53,7 +59,7 @@ public class BackfillWorker {
         if (!control.isRunning()) {
             return Uni.createFrom().voidItem();
         }
-        return control.track(stepAll());
+        return control.track(rounds.round("backfill-worker", jobSettings.roundTimeout(), JobSettings.ROUND_TIMEOUT, this::stepAll));
     }
 
     /** One step of every runnable backfill. */

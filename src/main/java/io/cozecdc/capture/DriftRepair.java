@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.common.JobLeaseRepository;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
 import io.cozecdc.sync.InstanceId;
 import io.cozecdc.sync.SyncControl;
 import io.quarkus.logging.Log;
@@ -34,9 +36,13 @@ public class DriftRepair {
     private final InstanceId instance;
     private final Clock clock;
     private final Map<String, String> reported = new ConcurrentHashMap<>();
+    private final JobRounds rounds;
+    private final JobSettings jobs;
 
     public DriftRepair(TriggerService triggers, CaptureConfig config, JobLeaseRepository leases, SyncControl control,
-            InstanceId instance, Clock clock) {
+            InstanceId instance, Clock clock, JobRounds rounds, JobSettings jobs) {
+        this.rounds = rounds;
+        this.jobs = jobs;
         this.triggers = triggers;
         this.config = config;
         this.leases = leases;
@@ -51,11 +57,13 @@ public class DriftRepair {
         if (!control.isRunning()) {
             return Uni.createFrom().voidItem();
         }
-        var now = clock.instant();
-        return control.track(leases.tryAcquire(JOB, instance.id(), now, now.plus(config.driftCheckInterval().multipliedBy(3)))
-                .chain(mine -> mine ? repair() : Uni.createFrom().voidItem())
-                .onFailure().invoke(e -> Log.warnf("Checking the capture triggers failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull());
+        return control.track(rounds.round("drift-repair", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT, () -> {
+            var now = clock.instant();
+            return leases.tryAcquire(JOB, instance.id(), now, now.plus(config.driftCheckInterval().multipliedBy(3)))
+                    .chain(mine -> mine ? repair() : Uni.createFrom().voidItem())
+                    .onFailure().invoke(e -> Log.warnf("Checking the capture triggers failed: %s", e.getMessage()))
+                    .onFailure().recoverWithNull();
+        }));
     }
 
     /** Checks every captured table; re-installs broken triggers when allowed. */

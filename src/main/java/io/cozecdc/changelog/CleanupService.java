@@ -2,6 +2,8 @@ package io.cozecdc.changelog;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -15,8 +17,12 @@ public class CleanupService {
 
     private final ChangeLogRepository repository;
     private final CleanupConfig config;
+    private final JobRounds rounds;
+    private final JobSettings jobs;
 
-    public CleanupService(ChangeLogRepository repository, CleanupConfig config) {
+    public CleanupService(ChangeLogRepository repository, CleanupConfig config, JobRounds rounds, JobSettings jobs) {
+        this.rounds = rounds;
+        this.jobs = jobs;
         this.repository = repository;
         this.config = config;
     }
@@ -32,10 +38,9 @@ public class CleanupService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = CleanupDisabled.class)
     Uni<Void> scheduledCleanup() {
-        return cleanup()
+        return rounds.round("cleanup", jobs.cleanupTimeout(), JobSettings.CLEANUP_TIMEOUT, () -> cleanup()
                 .onFailure().invoke(e -> Log.errorf("Scheduled cleanup failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+                .onFailure().recoverWithNull());
     }
 
     /** Skips the scheduled run when cdc.cleanup.enabled=false. */

@@ -14,7 +14,11 @@ public interface CozeApi {
     int MAX_DOCUMENTS_PER_CREATE = 10;
     /** Most ids one delete or progress call may carry. */
     int MAX_IDS_PER_CALL = 100;
-    /** Largest page the service asks for when listing. */
+    /**
+     * Page size the service asks for when listing. Coze documents no maximum and may answer with fewer
+     * documents than asked: a listing pages on until it has read {@code total} documents or gets an
+     * empty page, never stopping at a short page.
+     */
     int LIST_PAGE_SIZE = 100;
 
     /** Creates up to 10 text documents in a dataset; Coze processes them afterwards. */
@@ -23,7 +27,10 @@ public interface CozeApi {
     /** Deletes up to 100 documents. */
     Uni<Void> delete(List<String> documentIds);
 
-    /** One page (1-based) of a dataset's documents. */
+    /**
+     * One page (1-based) of a dataset's documents. Page {@code n} starts at document
+     * {@code (n - 1) * size}; the page may hold fewer than {@code size} documents even when more follow.
+     */
     Uni<DocumentPage> list(long datasetId, int page, int size);
 
     /** Processing progress of up to 100 documents of one dataset; unknown ids are absent. */

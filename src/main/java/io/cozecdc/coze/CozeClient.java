@@ -21,8 +21,8 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Coze over HTTP. Owns the Bearer token, the {@code Agw-Js-Conv: str} header, ids sent as JSON
- * numbers and read as strings, per-call timeouts, quick retries, the concurrency and rate limits,
+ * Coze over HTTP. Owns the Bearer token, the {@code Agw-Js-Conv: str} header, ids sent and read as
+ * JSON strings (the documented type), per-call timeouts, quick retries, the concurrency and rate limits,
  * parsing of code/msg/logid, and error classification (through {@link CozeErrors}).
  */
 public class CozeClient implements CozeApi {
@@ -99,7 +99,7 @@ public class CozeClient implements CozeApi {
     @Override
     public Uni<DocumentPage> list(long datasetId, int page, int size) {
         ObjectNode body = json.createObjectNode();
-        body.put("dataset_id", datasetId);
+        body.put("dataset_id", Long.toString(datasetId));
         body.put("page", page);
         body.put("size", size);
         // listings are housekeeping (reconciliation, probes of a configuration in ERROR): they yield to the sync
@@ -130,7 +130,7 @@ public class CozeClient implements CozeApi {
 
     private String createBody(long datasetId, List<NewDocument> documents) {
         ObjectNode body = json.createObjectNode();
-        body.put("dataset_id", datasetId);
+        body.put("dataset_id", Long.toString(datasetId));
         ArrayNode bases = body.putArray("document_bases");
         for (NewDocument d : documents) {
             ObjectNode base = bases.addObject();
@@ -149,14 +149,13 @@ public class CozeClient implements CozeApi {
         return body.toString();
     }
 
-    /** Ids go out as JSON numbers, as the official Java SDK sends them. */
+    /**
+     * Ids go out as JSON strings: the documented type ("Array of String") of {@code document_ids} on
+     * delete and process, and the form all four official SDKs send to process.
+     */
     private static void addIds(ArrayNode array, List<String> ids) {
         for (String id : ids) {
-            try {
-                array.add(Long.parseLong(id));
-            } catch (NumberFormatException e) {
-                array.add(id);
-            }
+            array.add(id);
         }
     }
 

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.Operation;
+import io.cozecdc.common.JobRounds;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.coze.CozeHealth;
 import io.cozecdc.sync.CommitStatus;
@@ -44,10 +45,12 @@ public class RetryWorker {
     private final SyncSettings settings;
     private final SyncMetrics metrics;
     private final Clock clock;
+    private final JobRounds rounds;
 
     public RetryWorker(FailureRepository failures, ConfigRegistry registry, ConfigSync configSync, InstanceId instance,
             SyncControl control, CozeHealth cozeHealth, RetryConfig config, SyncSettings settings, SyncMetrics metrics,
-            Clock clock) {
+            Clock clock, JobRounds rounds) {
+        this.rounds = rounds;
         this.failures = failures;
         this.registry = registry;
         this.configSync = configSync;
@@ -69,11 +72,7 @@ public class RetryWorker {
         // a round that never ends would stop retries for good (the scheduler skips while one runs): abandon it
         // after a lease, when any claims it holds are free again anyway
         Duration limit = settings.poll().lease();
-        return control.track(retryDue().ifNoItem().after(limit).recoverWithUni(() -> {
-            Log.warnf("A round of retries did not finish within %s (cdc.poll.lease); abandoned so the next one can run",
-                    limit);
-            return Uni.createFrom().voidItem();
-        }));
+        return control.track(rounds.round("retry-worker", limit, "cdc.poll.lease", this::retryDue));
     }
 
     /** Replays the failures that are due now. */

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.common.JobLeaseRepository;
+import io.cozecdc.common.JobRounds;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.coze.CozeApi;
@@ -46,9 +47,11 @@ public class Reconciler {
     private final SyncControl control;
     private final SyncSettings settings;
     private final Clock clock;
+    private final JobRounds rounds;
 
     public Reconciler(CozeApi coze, SyncConfigRepository configs, LedgerRepository ledger, DocumentJanitor janitor,
-            JobLeaseRepository leases, InstanceId instance, SyncControl control, SyncSettings settings, Clock clock) {
+            JobLeaseRepository leases, InstanceId instance, SyncControl control, SyncSettings settings, Clock clock, JobRounds rounds) {
+        this.rounds = rounds;
         this.coze = coze;
         this.configs = configs;
         this.ledger = ledger;
@@ -66,11 +69,14 @@ public class Reconciler {
         if (!settings.reconcile().enabled() || !control.isRunning()) {
             return Uni.createFrom().voidItem();
         }
-        Instant now = clock.instant();
-        return control.track(leases.tryAcquire(JOB, instance.id(), now, now.plus(settings.reconcile().interval()))
-                .chain(mine -> mine ? reconcile().replaceWithVoid() : Uni.createFrom().voidItem())
-                .onFailure().invoke(e -> Log.warnf("Reconciliation failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull());
+        // a pass longer than its lease would let another replica start one: the lease is its bound
+        return control.track(rounds.round("reconciliation", settings.reconcile().interval(), "cdc.reconcile.interval", () -> {
+            Instant now = clock.instant();
+            return leases.tryAcquire(JOB, instance.id(), now, now.plus(settings.reconcile().interval()))
+                    .chain(mine -> mine ? reconcile().replaceWithVoid() : Uni.createFrom().voidItem())
+                    .onFailure().invoke(e -> Log.warnf("Reconciliation failed: %s", e.getMessage()))
+                    .onFailure().recoverWithNull();
+        }));
     }
 
     /** Reconciles every dataset a configuration uses; returns how many orphans were deleted. */
@@ -113,7 +119,9 @@ public class Reconciler {
                             .call(page -> orphansIn(page.documents(), configIds, cutoff).invoke(s.found::addAll))
                             .invoke(page -> {
                                 s.listed += page.documents().size();
-                                s.more = page.documents().size() == CozeApi.LIST_PAGE_SIZE && s.listed < page.total();
+                                // a page may be shorter than asked (Coze documents no maximum size):
+                                // only the total or an empty page ends the listing
+                                s.more = !page.documents().isEmpty() && s.listed < page.total();
                             });
                 })
                 .whilst(page -> scan.more)

@@ -10,6 +10,8 @@ import java.util.function.ToDoubleFunction;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.changelog.PendingStats;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.failures.FailureStatus;
@@ -38,9 +40,13 @@ public class StateMetrics {
     private final MultiGauge failures;
     private final MultiGauge configStatus;
     private final MultiGauge processing;
+    private final JobRounds rounds;
+    private final JobSettings jobs;
     private volatile StateSnapshot snapshot = StateSnapshot.EMPTY;
 
-    public StateMetrics(StateReader reader, MeterRegistry registry, Clock clock) {
+    public StateMetrics(StateReader reader, MeterRegistry registry, Clock clock, JobRounds rounds, JobSettings jobs) {
+        this.rounds = rounds;
+        this.jobs = jobs;
         this.reader = reader;
         this.clock = clock;
         this.pending = gauge(registry, "cdc.pending.changes", "Changes captured and not yet processed, per table");
@@ -59,10 +65,10 @@ public class StateMetrics {
     @Scheduled(every = "${cdc.ops.metrics-refresh:5s}", identity = "cdc-state-metrics",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledRefresh() {
-        return refresh()
+        return rounds.round("state-gauges", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT, () -> refresh()
                 .onFailure().invoke(e -> Log.warnf("Could not refresh the state metrics (keeping the last figures): %s",
                         e.getMessage()))
-                .onFailure().recoverWithNull();
+                .onFailure().recoverWithNull());
     }
 
     /** Reads the figures now and publishes them. */

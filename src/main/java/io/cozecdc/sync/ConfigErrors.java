@@ -4,6 +4,8 @@ import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
@@ -30,9 +32,13 @@ public class ConfigErrors {
     private final CozeApi coze;
     private final SyncControl control;
     private final Clock clock;
+    private final JobRounds rounds;
+    private final JobSettings jobs;
 
     public ConfigErrors(SyncConfigRepository configs, ConfigRegistry registry, FailureRepository failures, CozeApi coze,
-            SyncControl control, Clock clock) {
+            SyncControl control, Clock clock, JobRounds rounds, JobSettings jobs) {
+        this.rounds = rounds;
+        this.jobs = jobs;
         this.configs = configs;
         this.registry = registry;
         this.failures = failures;
@@ -55,10 +61,11 @@ public class ConfigErrors {
         if (!control.isRunning()) {
             return Uni.createFrom().voidItem();
         }
-        return control.track(Multi.createFrom().iterable(registry.all())
-                .filter(c -> c.status() == ConfigStatus.ERROR)
-                .onItem().transformToUniAndConcatenate(this::probe)
-                .collect().last().replaceWithVoid());
+        return control.track(rounds.round("config-error-probe", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT,
+                () -> Multi.createFrom().iterable(registry.all())
+                        .filter(c -> c.status() == ConfigStatus.ERROR)
+                        .onItem().transformToUniAndConcatenate(this::probe)
+                        .collect().last()));
     }
 
     /** Asks Coze for one document of the config's dataset; on an answer, the config is ACTIVE again. */

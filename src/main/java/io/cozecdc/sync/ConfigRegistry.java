@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.quarkus.logging.Log;
@@ -24,8 +26,12 @@ public class ConfigRegistry {
 
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), null);
     private final SyncConfigRepository repository;
+    private final JobRounds rounds;
+    private final JobSettings jobs;
 
-    public ConfigRegistry(SyncConfigRepository repository) {
+    public ConfigRegistry(SyncConfigRepository repository, JobRounds rounds, JobSettings jobs) {
+        this.rounds = rounds;
+        this.jobs = jobs;
         this.repository = repository;
     }
 
@@ -67,10 +73,10 @@ public class ConfigRegistry {
     @Scheduled(every = "${cdc.configs.refresh-interval:2s}", identity = "cdc-config-refresh",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refreshIfChanged() {
-        return repository.fingerprint()
+        return rounds.round("config-registry-refresh", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT, () -> repository.fingerprint()
                 .chain(fp -> fp.equals(snapshot.fingerprint()) ? Uni.createFrom().voidItem() : load(fp))
                 .onFailure().invoke(e -> Log.warnf("Could not refresh sync configurations: %s", e.getMessage()))
-                .onFailure().recoverWithNull();
+                .onFailure().recoverWithNull());
     }
 
     private Uni<Void> load(String fingerprint) {

@@ -21,6 +21,7 @@ import io.cozecdc.coze.CozeApi.NewDocument;
 import io.cozecdc.coze.CozeClient;
 import io.cozecdc.coze.CozeConfig;
 import io.cozecdc.coze.CozeErrorKind;
+import io.cozecdc.coze.CozeErrors;
 import io.cozecdc.coze.CozeException;
 import io.cozecdc.failures.FailureCodes;
 import io.quarkus.logging.Log;
@@ -189,8 +190,11 @@ public class ConfigSync {
         if (permanent) {
             Log.warnf("Coze rejected %s for config '%s': %s", call.get(0).change().describe(), config.name(), e.describe());
         }
+        // a throttled call is Coze asking for a slower pace (the client has lowered its rate): not an attempt
+        boolean throttled = !permanent && CozeErrors.isThrottled(e);
         return Uni.createFrom().item(call.stream()
-                .map(p -> (Outcome) new Outcome.Failed(p.change(), e.code(), e.getMessage(), e.logid(), permanent, false))
+                .map(p -> (Outcome) new Outcome.Failed(p.change(), e.code(), e.getMessage(), e.logid(), permanent, false,
+                        throttled))
                 .toList());
     }
 

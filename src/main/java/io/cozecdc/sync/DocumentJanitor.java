@@ -7,6 +7,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
 import io.cozecdc.common.Sql;
 import io.cozecdc.coze.CozeApi;
 import io.cozecdc.coze.CozeException;
@@ -36,8 +38,13 @@ public class DocumentJanitor {
     private final LedgerRepository ledger;
     private final SyncControl control;
     private final Clock clock;
+    private final JobRounds rounds;
+    private final JobSettings jobs;
 
-    public DocumentJanitor(CozeApi coze, LedgerRepository ledger, SyncControl control, Clock clock) {
+    public DocumentJanitor(CozeApi coze, LedgerRepository ledger, SyncControl control, Clock clock, JobRounds rounds,
+            JobSettings jobs) {
+        this.rounds = rounds;
+        this.jobs = jobs;
         this.coze = coze;
         this.ledger = ledger;
         this.control = control;
@@ -60,14 +67,16 @@ public class DocumentJanitor {
         if (!control.isRunning()) {
             return Uni.createFrom().voidItem();
         }
-        Instant now = clock.instant();
-        return control.track(ledger.claim(DocumentState.OBSOLETE, now, SWEEP_LIMIT, now.plus(Duration.ofMinutes(1)))
-                .chain(docs -> Multi.createFrom().iterable(Sql.chunks(docs, CozeApi.MAX_IDS_PER_CALL))
-                        .onItem().transformToUniAndConcatenate(chunk -> delete(LedgerRepository.ids(chunk),
-                                chunk.stream().mapToInt(LedgerDocument::deleteAttempts).max().orElse(0)))
-                        .collect().last().replaceWithVoid())
-                .onFailure().invoke(e -> Log.warnf("Document cleanup failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull());
+        return control.track(rounds.round("document-janitor", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT, () -> {
+            Instant now = clock.instant();
+            return ledger.claim(DocumentState.OBSOLETE, now, SWEEP_LIMIT, now.plus(Duration.ofMinutes(1)))
+                    .chain(docs -> Multi.createFrom().iterable(Sql.chunks(docs, CozeApi.MAX_IDS_PER_CALL))
+                            .onItem().transformToUniAndConcatenate(chunk -> delete(LedgerRepository.ids(chunk),
+                                    chunk.stream().mapToInt(LedgerDocument::deleteAttempts).max().orElse(0)))
+                            .collect().last().replaceWithVoid())
+                    .onFailure().invoke(e -> Log.warnf("Document cleanup failed: %s", e.getMessage()))
+                    .onFailure().recoverWithNull();
+        }));
     }
 
     /** One delete call; on "not found" with several ids, each is tried alone so the others still go. */

@@ -24,8 +24,14 @@ public sealed interface Outcome {
      *
      * @param permanent retrying cannot help (dead letter at once)
      * @param held      the config is in ERROR: kept, not counted as an attempt
+     * @param throttled Coze asked the service to slow down (HTTP 429, code 4009 or 4013): retried after
+     *                  the usual backoff, not counted as an attempt
      */
-    record Failed(Change change, Integer code, String message, String logid, boolean permanent, boolean held)
-            implements Outcome {
+    record Failed(Change change, Integer code, String message, String logid, boolean permanent, boolean held,
+            boolean throttled) implements Outcome {
+
+        public Failed(Change change, Integer code, String message, String logid, boolean permanent, boolean held) {
+            this(change, code, message, logid, permanent, held, false);
+        }
     }
 }

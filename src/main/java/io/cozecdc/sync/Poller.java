@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.common.JobRounds;
 import io.cozecdc.coze.CozeHealth;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -27,6 +28,8 @@ import io.vertx.core.Vertx;
 @ApplicationScoped
 public class Poller {
 
+    static final String JOB = "poller";
+
     private final BatchProcessor processor;
     private final SyncControl control;
     private final CozeHealth cozeHealth;
@@ -35,9 +38,11 @@ public class Poller {
     private final PollerHeartbeat heartbeat;
     private final Clock clock;
     private final Vertx vertx;
+    private final JobRounds rounds;
 
     public Poller(BatchProcessor processor, SyncControl control, CozeHealth cozeHealth, SyncSettings settings,
-            SyncMetrics metrics, PollerHeartbeat heartbeat, Clock clock, Vertx vertx) {
+            SyncMetrics metrics, PollerHeartbeat heartbeat, Clock clock, Vertx vertx, JobRounds rounds) {
+        this.rounds = rounds;
         this.vertx = vertx;
         this.heartbeat = heartbeat;
         this.processor = processor;
@@ -86,15 +91,20 @@ public class Poller {
 
     /** A claim that reached the change log: the last successful poll (cdc_last_poll_timestamp_seconds). */
     private Uni<BatchProcessor.Claimed> claim() {
-        return processor.claim().invoke(() -> metrics.polled(clock.instant()));
+        // a claim that never answers ends the loop (the scheduler starts it again); a batch that never
+        // ends is abandoned: its changes come back when their lease ends, so the lease is its bound
+        return rounds.step(JOB, settings.poll().lease(), "cdc.poll.lease", processor::claim,
+                        () -> { throw new IllegalStateException("the claim did not answer within cdc.poll.lease"); })
+                .invoke(() -> metrics.polled(clock.instant()));
     }
 
     private Uni<Integer> process(BatchProcessor.Claimed claimed) {
-        return processor.process(claimed).onFailure().recoverWithItem(e -> {
-            Log.errorf("Processing a batch of %d changes failed (they come back when their lease ends): %s",
-                    claimed.size(), e.getMessage());
-            return 0;
-        });
+        return rounds.step(JOB, settings.poll().lease(), "cdc.poll.lease", () -> processor.process(claimed), () -> 0)
+                .onFailure().recoverWithItem(e -> {
+                    Log.errorf("Processing a batch of %d changes failed (they come back when their lease ends): %s",
+                            claimed.size(), e.getMessage());
+                    return 0;
+                });
     }
 
     private Uni<Void> waitNanos(long nanos) {

@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.changelog.ChangeLogRepository;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
 import io.cozecdc.common.Sql;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.coze.CozeApi;
@@ -42,10 +44,14 @@ public class ProcessingTracker {
     private final SyncSettings settings;
     private final SyncMetrics metrics;
     private final Clock clock;
+    private final JobRounds rounds;
+    private final JobSettings jobs;
 
     public ProcessingTracker(LedgerRepository ledger, SyncCommitter committer, Promoter promoter, DocumentJanitor janitor,
             SyncConfigRepository configs, ChangeLogRepository changeLog, CozeApi coze, SyncControl control,
-            SyncSettings settings, SyncMetrics metrics, Clock clock) {
+            SyncSettings settings, SyncMetrics metrics, Clock clock, JobRounds rounds, JobSettings jobs) {
+        this.rounds = rounds;
+        this.jobs = jobs;
         this.ledger = ledger;
         this.committer = committer;
         this.promoter = promoter;
@@ -65,7 +71,7 @@ public class ProcessingTracker {
         if (!control.isRunning()) {
             return Uni.createFrom().voidItem();
         }
-        return control.track(track());
+        return control.track(rounds.round("processing-tracker", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT, this::track));
     }
 
     /** Checks the documents that are due; returns when their outcomes are committed. */

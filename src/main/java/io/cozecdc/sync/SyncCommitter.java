@@ -157,12 +157,23 @@ public class SyncCommitter {
         if (state.lastLogId() > f.change().logId()) {
             return CommitStatus.STALE;
         }
-        return record(config, f.change(), f.code(), f.message(), f.logid(), plan, now, open, f.permanent(), f.held());
+        return record(config, f.change(), f.code(), f.message(), f.logid(), plan, now, open, f.permanent(), f.held(),
+                f.throttled());
     }
 
-    /** Records (or updates) the record's open failure: attempts, backoff, RETRYING or DEAD. */
     private CommitStatus record(SyncConfig config, Change change, Integer code, String message, String logid, Plan plan,
             Instant now, FailureRecord open, boolean permanent, boolean notAnAttempt) {
+        return record(config, change, code, message, logid, plan, now, open, permanent, notAnAttempt, false);
+    }
+
+    /**
+     * Records (or updates) the record's open failure: attempts, backoff, RETRYING or DEAD. A change held
+     * for a configuration in ERROR is due again at once and a throttled one after the backoff its
+     * attempts so far give; neither counts as an attempt, so neither can make it DEAD.
+     */
+    private CommitStatus record(SyncConfig config, Change change, Integer code, String message, String logid, Plan plan,
+            Instant now, FailureRecord open, boolean permanent, boolean held, boolean throttled) {
+        boolean notAnAttempt = held || throttled;
         if (open != null && open.logId() > change.logId()) {
             // a newer change of the record already waits in the retry queue: this older one must not
             // take its place (batches in flight at once, or a retry racing the poller, fail out of order)
@@ -173,7 +184,7 @@ public class SyncCommitter {
         int attempts = notAnAttempt ? previous : previous + 1;
         boolean dead = permanent || (!notAnAttempt && backoff.exhausted(attempts));
         FailureStatus status = dead ? FailureStatus.DEAD : FailureStatus.RETRYING;
-        Instant next = dead ? null : notAnAttempt ? now : backoff.next(now, attempts);
+        Instant next = dead ? null : held ? now : backoff.next(now, Math.max(1, attempts));
         plan.failures.add(new FailureRecord(0, config.id(), change.logId(), change.table(), change.recordKey(),
                 change.operation().name(), change.data(), code, message, logid, attempts, next, status,
                 change.capturedAt(), open != null ? open.createdAt() : now, now));

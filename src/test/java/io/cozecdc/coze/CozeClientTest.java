@@ -50,7 +50,7 @@ class CozeClientTest {
     }
 
     @Test
-    void createsWithBearerTokenJsConvHeaderNumericIdsAndReadsStringIds() {
+    void createsWithBearerTokenJsConvHeaderAndStringIdsAsDocumented() {
         List<CreatedDocument> created = await(coze.create(dataset, List.of(new NewDocument("doc-1", "name: 扳手\n"),
                 new NewDocument("doc-2", "name: wrench\n"))));
         assertThat(created).extracting(CreatedDocument::name).containsExactly("doc-1", "doc-2");
@@ -59,7 +59,7 @@ class CozeClientTest {
         RecordedRequest request = fake.requests().get(0);
         assertThat(request.headers().get("authorization")).isEqualTo("Bearer " + FakeCozeResource.TOKEN);
         assertThat(request.headers().get("agw-js-conv")).isEqualTo("str");
-        assertThat(request.body()).contains("\"dataset_id\":" + dataset).doesNotContain("\"dataset_id\":\"");
+        assertThat(request.body()).contains("\"dataset_id\":\"" + dataset + "\"");
         assertThat(request.body()).contains("\"chunk_type\":1").contains("\"max_tokens\":2000")
                 .contains("\"separator\":\"###cdc-row###\"");
         assertThat(fake.documents(Long.toString(dataset))).extracting(d -> d.content())
@@ -67,15 +67,17 @@ class CozeClientTest {
     }
 
     @Test
-    void deletesAndReadsProgressWithIdsAsNumbers() {
+    void deletesAndReadsProgressWithIdsAsStringsAsDocumented() {
         List<CreatedDocument> created = await(coze.create(dataset, List.of(new NewDocument("a", "x"))));
         String id = created.get(0).documentId();
         assertThat(await(coze.progress(dataset, List.of(id)))).singleElement()
                 .satisfies(p -> assertThat(p.documentId()).isEqualTo(id));
         await(coze.delete(List.of(id)));
         assertThat(fake.documents(Long.toString(dataset))).isEmpty();
-        assertThat(fake.idForms(Endpoint.DELETE)).containsOnly(FakeCoze.IdForm.NUMBER);
-        assertThat(fake.idForms(Endpoint.PROCESS)).containsOnly(FakeCoze.IdForm.NUMBER);
+        assertThat(fake.idForms(Endpoint.DELETE)).containsOnly(FakeCoze.IdForm.STRING);
+        assertThat(fake.idForms(Endpoint.PROCESS)).containsOnly(FakeCoze.IdForm.STRING);
+        assertThat(fake.requests()).filteredOn(r -> r.endpoint() == Endpoint.PROCESS).singleElement()
+                .satisfies(r -> assertThat(r.body()).isEqualTo("{\"document_ids\":[\"" + id + "\"]}"));
     }
 
     @Test
@@ -85,6 +87,8 @@ class CozeClientTest {
         CozeApi.DocumentPage page = await(coze.list(dataset, 2, 5));
         assertThat(page.total()).isEqualTo(7);
         assertThat(page.documents()).extracting(CozeApi.ListedDocument::name).containsExactly("n5", "n6");
+        assertThat(fake.requests()).filteredOn(r -> r.endpoint() == Endpoint.LIST).singleElement()
+                .satisfies(r -> assertThat(r.body()).contains("\"dataset_id\":\"" + dataset + "\""));
     }
 
     @Test

@@ -25,7 +25,8 @@ class PollerLivenessTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
     private final PollerHeartbeat heartbeat = new PollerHeartbeat(clock);
-    private final StateMetrics state = new StateMetrics(null, new SimpleMeterRegistry(), clock);
+    private final StateMetrics state = new StateMetrics(null, new SimpleMeterRegistry(), clock,
+            new io.cozecdc.common.JobRounds(clock), null);
     private boolean pollEnabled = true;
     private SyncControl control;
     private PollerLiveness liveness;

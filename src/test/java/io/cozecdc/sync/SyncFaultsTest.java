@@ -51,6 +51,8 @@ class SyncFaultsTest {
     ConfigSync configSync;
     @Inject
     Reconciler reconciler;
+    @Inject
+    io.cozecdc.failures.RetryConfig retry;
     @InjectFakeCoze
     FakeCoze coze;
 
@@ -200,6 +202,54 @@ class SyncFaultsTest {
     }
 
     @Test
+    void reconciliationReadsUpToTheTotalWhenCozeServesShorterPagesThanAsked() throws Exception {
+        support.config("short-pages", "products", dataset, FIELDS, null);
+        support.start();
+        String live = support.insertProduct("L0", "live", "1.00", null, 1);
+        await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).size() == 1 && support.pending() == 0);
+        long configId = registry.all().get(0).id();
+        Instant old = Instant.now().minus(Duration.ofHours(1));
+        for (int call = 0; call < 5; call++) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                names.add(io.cozecdc.sync.DocumentNames.name(configId, 1, old, "products", "orphan-" + call + "-" + i));
+            }
+            createBehindTheServicesBack(names);
+        }
+        // the service asks for 100 a page; this Coze serves at most 20 (no maximum is documented)
+        coze.capListPage(20);
+        int listsBefore = (int) coze.requestCount(Endpoint.LIST);
+
+        assertThat(reconciler.reconcile().await().atMost(PipelineSupport.WAIT)).isEqualTo(50);
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.name()).endsWith(":" + live));
+        assertThat(coze.requestCount(Endpoint.LIST) - listsBefore).isEqualTo(3); // 20 + 20 + 11 = total
+    }
+
+    @Test
+    void throttlingAnswersSlowTheServiceButNeverMakeADeadLetter() {
+        support.config("throttled", "products", dataset, FIELDS, null);
+        coze.failWithCode(Endpoint.CREATE, 4013, 1.0);
+        support.start();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(support.insertProduct("T" + i, "throttled " + i, "1.00", null, i));
+        }
+        // every round is one create call plus two quick retries: wait for more rounds than max-attempts (the
+        // throttles also make Coze look down, so the service holds back for up to 30 s between rounds)
+        int rounds = retry.maxAttempts() + 1;
+        await().atMost(Duration.ofMinutes(3)).until(() -> coze.requestCount(Endpoint.CREATE) >= 3 * rounds
+                || support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'") > 0);
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'")).isZero();
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures WHERE attempts > 0")).isZero();
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures WHERE error_code = 4013")).isEqualTo(3);
+
+        coze.clearFaults();
+        await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).size() == 3
+                && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
+        assertThat(support.documentsByKey(dataset, "id").keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
     void aPoisonRecordIsDeadWithCodeAndMessageWhileTheRestSyncs() {
         support.config("poison", "products", dataset, FIELDS, null);
         coze.rejectContentContaining("POISON");
@@ -346,7 +396,7 @@ class SyncFaultsTest {
             docs.append(docs.length() == 0 ? "" : ",").append("{\"name\":\"").append(name)
                     .append("\",\"source_info\":{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}");
         }
-        String body = "{\"dataset_id\":" + dataset + ",\"document_bases\":[" + docs + "],\"chunk_strategy\":{\"chunk_type\":0},"
+        String body = "{\"dataset_id\":\"" + dataset + "\",\"document_bases\":[" + docs + "],\"chunk_strategy\":{\"chunk_type\":0},"
                 + "\"format_type\":0}";
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(coze.baseUrl() + "/open_api/knowledge/document/create"))

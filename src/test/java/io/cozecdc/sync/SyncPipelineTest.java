@@ -29,6 +29,10 @@ class SyncPipelineTest {
     @Inject
     SyncConfigRepository configs;
     @Inject
+    io.cozecdc.common.JobRounds rounds;
+    @Inject
+    io.cozecdc.common.JobSettings jobSettings;
+    @Inject
     io.cozecdc.changelog.ChangeLogRepository changeLog;
     @Inject
     ConfigSync configSync;
@@ -179,7 +183,7 @@ class SyncPipelineTest {
         support.config("products-public", "products", dataset, List.of("id", "name"), null);
         support.insertProduct("SKU-S", "Early", "1.00", null, 1);
         // a registry as it is at startup, before its first read of sync_configs
-        ConfigRegistry unread = new ConfigRegistry(configs);
+        ConfigRegistry unread = new ConfigRegistry(configs, rounds, jobSettings);
         BatchProcessor early = new BatchProcessor(changeLog, unread, configSync, settings, instance, metrics, messages,
                 java.time.Clock.systemUTC());
 

@@ -27,7 +27,6 @@ final class DocumentApi {
 
     static final int MAX_DOCUMENTS_PER_CREATE = 10;
     static final int MAX_IDS_PER_DELETE = 100;
-    static final int MAX_LIST_SIZE = 100;
 
     /** A validated call, ready to apply; returns the success payload (without code/msg/detail). */
     interface Command {
@@ -127,7 +126,8 @@ final class DocumentApi {
     private Command prepareList(ObjectNode body) {
         String datasetId = JsonFields.datasetId(body);
         int page = JsonFields.optionalInt(body, "page", 1, 1, Integer.MAX_VALUE);
-        int size = JsonFields.optionalInt(body, "size", 10, 1, MAX_LIST_SIZE);
+        // no maximum is documented; a cap set with FakeCoze.capListPage shortens the page served
+        int size = faults.listPageSize(JsonFields.optionalInt(body, "size", 10, 1, Integer.MAX_VALUE));
         requireDataset(datasetId);
         return () -> {
             DocumentStore.Page found = store.page(datasetId, (long) (page - 1) * size, size);

@@ -279,6 +279,20 @@ public final class FakeCoze implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers a list call with at most {@code documents} documents whatever {@code size} asks for, as a
+     * server with an undocumented maximum page size might: the page is then counted in that smaller size
+     * (page {@code n} starts at document {@code (n - 1) * documents}), and {@code total} stays the
+     * dataset's total, so only a client that pages until {@code total} reads everything.
+     *
+     * @param documents the cap, at least 1; {@link Integer#MAX_VALUE} removes it
+     * @return this
+     */
+    public FakeCoze capListPage(int documents) {
+        faults.capListPage(documents);
+        return this;
+    }
+
     /** Calls refused by {@link #quota(double)} since the last reset. */
     public long throttledCalls() {
         return faults.throttled();

@@ -237,11 +237,22 @@ class FakeCozeTest {
     }
 
     @Test
-    void datasetIdMustBeAnExactIntegerNumber() throws Exception {
-        Answer asString = post(CREATE, createBody(JSON.getNodeFactory().textNode(dataset), docs("a", "x")));
-        assertThat(asString.status()).isEqualTo(400);
-        assertThat(asString.code()).isEqualTo(4000);
-        assertThat(asString.msg()).contains("dataset_id");
+    void datasetIdIsANumericStringAsDocumentedOrAnExactIntegerNumber() throws Exception {
+        // the documented type is String (JS and Python SDKs); the Java and Go SDKs send numbers
+        Answer asString = post(CREATE, createBody(JSON.getNodeFactory().textNode(dataset), docs("s", "x")));
+        assertThat(asString.code()).isZero();
+        assertThat(post(LIST, "{\"dataset_id\":\"" + dataset + "\"}").json().get("document_infos")
+                .findValuesAsText("name")).containsExactly("s");
+        coze.reset();
+
+        Answer notNumeric = post(CREATE, createBody(JSON.getNodeFactory().textNode("ds-1"), docs("a", "x")));
+        assertThat(notNumeric.status()).isEqualTo(400);
+        assertThat(notNumeric.code()).isEqualTo(4000);
+        assertThat(notNumeric.msg()).contains("dataset_id");
+        assertThat(post(LIST, "{\"dataset_id\":\"-" + dataset + "\"}").code()).isEqualTo(4000);
+        assertThat(post(LIST, "{\"dataset_id\":\"\"}").code()).isEqualTo(4000);
+        assertThat(post(LIST, "{\"dataset_id\":true}").code()).isEqualTo(4000);
+        assertThat(post(LIST, "{\"page\":1}").code()).isEqualTo(4000);
 
         Answer asFloat = post(LIST, "{\"dataset_id\":" + dataset + ".0}");
         assertThat(asFloat.code()).isEqualTo(4000);
@@ -282,7 +293,7 @@ class FakeCozeTest {
     void logidHeaderMatchesBodyAndIsUnique() throws Exception {
         Answer first = post(LIST, "{\"dataset_id\":" + dataset + "}");
         Answer second = post(LIST, "{\"dataset_id\":" + dataset + "}");
-        Answer error = post(LIST, "{\"dataset_id\":\"" + dataset + "\"}");
+        Answer error = post(LIST, "{\"dataset_id\":\"x" + dataset + "\"}");
         Answer unauthorized = send(builder(LIST).POST(HttpRequest.BodyPublishers.ofString("{}")).build());
         Answer notFound = post("/v1/unknown", "{}");
         for (Answer answer : List.of(first, second, error, unauthorized, notFound)) {
@@ -456,7 +467,7 @@ class FakeCozeTest {
     }
 
     @Test
-    void listPagesInCreationOrderAndCapsSize() throws Exception {
+    void listPagesInCreationOrderWithNoInventedSizeMaximum() throws Exception {
         Map<String, String> ten = new LinkedHashMap<>();
         for (int i = 0; i < 10; i++) {
             ten.put("d" + i, "c" + i);
@@ -469,9 +480,33 @@ class FakeCozeTest {
                 .containsExactly("d5", "d6", "d7", "d8", "d9");
         Answer defaults = post(LIST, "{\"dataset_id\":" + dataset + "}");
         assertThat(defaults.json().get("document_infos")).hasSize(10);
-        assertThat(post(LIST, "{\"dataset_id\":" + dataset + ",\"size\":101}").code()).isEqualTo(4000);
+        // no maximum page size is documented
+        Answer large = post(LIST, "{\"dataset_id\":\"" + dataset + "\",\"size\":1000}");
+        assertThat(large.code()).isZero();
+        assertThat(large.json().get("document_infos")).hasSize(12);
+        assertThat(post(LIST, "{\"dataset_id\":" + dataset + ",\"size\":0}").code()).isEqualTo(4000);
         assertThat(post(LIST, "{\"dataset_id\":" + dataset + ",\"size\":\"5\"}").code()).isEqualTo(4000);
         assertThat(post(LIST, "{\"dataset_id\":" + dataset + ",\"page\":0}").code()).isEqualTo(4000);
+    }
+
+    @Test
+    void aCappedListServesShortPagesCountedInTheCappedSizeWithTheFullTotal() throws Exception {
+        Map<String, String> seven = new LinkedHashMap<>();
+        for (int i = 0; i < 7; i++) {
+            seven.put("d" + i, "c" + i);
+        }
+        post(CREATE, createBody(number(dataset), seven));
+        coze.capListPage(3);
+        Answer first = post(LIST, "{\"dataset_id\":\"" + dataset + "\",\"page\":1,\"size\":100}");
+        assertThat(first.json().get("total").asInt()).isEqualTo(7);
+        assertThat(first.json().get("document_infos").findValuesAsText("name")).containsExactly("d0", "d1", "d2");
+        Answer third = post(LIST, "{\"dataset_id\":\"" + dataset + "\",\"page\":3,\"size\":100}");
+        assertThat(third.json().get("document_infos").findValuesAsText("name")).containsExactly("d6");
+        Answer small = post(LIST, "{\"dataset_id\":\"" + dataset + "\",\"page\":2,\"size\":2}");
+        assertThat(small.json().get("document_infos").findValuesAsText("name")).containsExactly("d2", "d3");
+        coze.reset();
+        assertThat(post(LIST, "{\"dataset_id\":\"" + dataset + "\",\"size\":100}").json().get("total").asInt())
+                .isZero();
     }
 
     @Test
@@ -534,10 +569,11 @@ class FakeCozeTest {
         assertThat(post(DELETE, "{\"document_ids\":[7400000000000000900,\"7400000000000000901\"]}").code())
                 .isZero();
         assertThat(process(dataset, "[7400000000000000900]").code()).isZero();
+        assertThat(process(dataset, "[\"7400000000000000900\"]").code()).isZero();
         assertThat(post(DELETE, "{\"document_ids\":[1.5]}").code()).isEqualTo(4000);
         assertThat(post(DELETE, "{\"document_ids\":[\"abc\"]}").code()).isEqualTo(4000);
         assertThat(coze.idForms(Endpoint.DELETE)).containsExactly(IdForm.STRING, IdForm.NUMBER, IdForm.MIXED);
-        assertThat(coze.idForms(Endpoint.PROCESS)).containsExactly(IdForm.NUMBER);
+        assertThat(coze.idForms(Endpoint.PROCESS)).containsExactly(IdForm.NUMBER, IdForm.STRING);
         assertThat(process(dataset, "[]").code()).isEqualTo(4000);
     }
 

@@ -50,6 +50,8 @@ final class Faults {
     private double quota;
     private final java.util.ArrayDeque<Long> accepted = new java.util.ArrayDeque<>();
     private long throttled;
+    /** Most documents one list answer carries, whatever size was asked for. */
+    private int listPageCap = Integer.MAX_VALUE;
 
     synchronized void clear() {
         globalLatency = Duration.ZERO;
@@ -67,6 +69,19 @@ final class Faults {
         quota = 0;
         accepted.clear();
         throttled = 0;
+        listPageCap = Integer.MAX_VALUE;
+    }
+
+    synchronized void capListPage(int documents) {
+        if (documents < 1) {
+            throw new IllegalArgumentException("the page cap must be >= 1: " + documents);
+        }
+        listPageCap = documents;
+    }
+
+    /** The page size a list answer uses when {@code asked} documents were asked for. */
+    synchronized int listPageSize(int asked) {
+        return Math.min(asked, listPageCap);
     }
 
     synchronized void quota(double callsPerSecond) {

@@ -46,16 +46,23 @@ final class JsonFields {
         return (ObjectNode) node;
     }
 
-    /** {@code dataset_id}: required, a JSON integer number (strings and floats are refused). */
+    /**
+     * {@code dataset_id}: required, a numeric JSON string (the documented type, sent by the JS and Python
+     * SDKs) or a JSON integer number (sent by the Java and Go SDKs under {@code Agw-Js-Conv: str});
+     * floats, exponents and non-numeric strings are refused.
+     */
     static String datasetId(ObjectNode body) {
         JsonNode node = body.get("dataset_id");
         if (node == null || node.isNull()) {
             throw ApiException.badRequest("dataset_id is required");
         }
-        if (!node.isIntegralNumber()) {
-            throw ApiException.badRequest("dataset_id must be an integer number, got " + describe(node));
+        if (node.isIntegralNumber()) {
+            return positive64("dataset_id", node.bigIntegerValue());
         }
-        return positive64("dataset_id", node.bigIntegerValue());
+        if (node.isTextual() && NUMERIC_ID.matcher(node.textValue()).matches()) {
+            return positive64("dataset_id", new BigInteger(node.textValue()));
+        }
+        throw ApiException.badRequest("dataset_id must be a numeric string or an integer number, got " + describe(node));
     }
 
     /** The dataset id in the path of {@code /v1/datasets/{id}/process}. */
