@@ -165,7 +165,7 @@
       el('h1', { 'data-i18n': 'signin.title' }),
       el('p', { 'data-i18n': 'signin.help' }),
       el('label', {}, el('span', { 'data-i18n': 'signin.token' }),
-        el('input', { type: 'password', id: 'token', name: 'token', required: true, autocomplete: 'off' })),
+        el('input', { type: 'password', id: 'token', required: true, autocomplete: 'off' })),
       el('p', { id: 'signin-error', class: 'error', hidden: !message }, message || ''),
       el('button', { type: 'submit', id: 'signin-submit', 'data-i18n': 'signin.submit' }));
     $('#main').replaceChildren(...kids(form));
@@ -382,9 +382,14 @@
       try { await fn(); showProblem(null); await load(); } catch (e) { showProblem(e); }
     };
 
-    const load = async () => {
+    let shownJson = null;
+    const load = async (force) => {
       const list = await api('GET', '/api/v1/sync-configs');
       if (!ctx.alive) return;
+      // unchanged since the last refresh: keep the rows (and the focus, and a button under the pointer)
+      const json = JSON.stringify(list) + '#' + page + lang;
+      if (json === shownJson && force !== true) return;
+      shownJson = json;
       const pages = Math.max(1, Math.ceil(list.length / PAGE_SIZE));
       if (page > pages) page = pages;
       const shown = list.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);

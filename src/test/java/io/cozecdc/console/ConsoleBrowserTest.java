@@ -157,7 +157,7 @@ class ConsoleBrowserTest {
         support.db().update("UPDATE products SET stock_quantity = 9 WHERE sku = 'OV-1'");
         waitText("#pending-total .stat-value", "3");
         waitText("#pending-tables tr[data-table='products'] .pending", "3");
-        assertThat(driver.findElement(By.cssSelector("#configs-by-status [data-status='ACTIVE'] .stat-value")).getText()).isEqualTo("0");
+        assertThat(text("#configs-by-status [data-status='ACTIVE'] .stat-value")).isEqualTo("0");
         shot("overview");
 
         support.start();
@@ -199,8 +199,8 @@ class ConsoleBrowserTest {
         shot("config-editor");
 
         driver.findElement(By.id("save")).click();
-        WebElement row = waitVisible("#configs tr[data-config='products-console']");
-        assertThat(row.getText()).contains("products").contains(dataset);
+        waitVisible("#configs tr[data-config='products-console']");
+        assertThat(text("#configs tr[data-config='products-console']")).contains("products").contains(dataset);
         assertThat(support.db().query("SELECT fields, template, enabled FROM sync_configs WHERE name = 'products-console'"))
                 .singleElement().satisfies(r -> {
                     assertThat(String.valueOf(r.get("fields")).replace(" ", "")).isEqualTo("[\"sku\",\"name\",\"unit_price\"]");
@@ -209,7 +209,7 @@ class ConsoleBrowserTest {
         shot("configs");
 
         // the delete confirmation says what happens to the documents in Coze; cancel leaves everything
-        row.findElement(By.cssSelector(".act-delete")).click();
+        driver.findElement(By.cssSelector("#configs tr[data-config='products-console'] .act-delete")).click();
         assertThat(waitVisible("#confirm-ok").isDisplayed()).isTrue();
         assertThat(text(".confirm-text")).contains("deleted from Coze dataset " + dataset);
         driver.findElement(By.id("confirm-cancel")).click();
@@ -310,8 +310,8 @@ class ConsoleBrowserTest {
         driver.get(url(path));
     }
 
-    Object js(String script) {
-        return ((JavascriptExecutor) driver).executeScript(script);
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
     void signIn(String token) {
@@ -332,9 +332,9 @@ class ConsoleBrowserTest {
         return !found.isEmpty() && found.get(0).isDisplayed();
     }
 
+    /** The element's rendered text, read in one step (the overview re-renders every 2 s), or "" when absent. */
     String text(String css) {
-        List<WebElement> found = driver.findElements(By.cssSelector(css));
-        return found.isEmpty() ? "" : (String) ((JavascriptExecutor) driver).executeScript("return arguments[0].innerText", found.get(0));
+        return (String) js("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css);
     }
 
     WebElement waitVisible(String css) {
