@@ -52,8 +52,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class ConsoleBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Debian's paths; -Dconsole.chromium / -Dconsole.chromedriver point elsewhere. */
+    static final Path CHROMIUM = Path.of(System.getProperty("console.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("console.chromedriver", "/usr/bin/chromedriver"));
     static final String INSTALL = "apt-get update && apt-get install -y chromium chromium-driver fonts-noto-cjk";
     static final Path SHOTS = Path.of("target", "console-screenshots");
     static final Duration WAIT = Duration.ofSeconds(20);
@@ -242,6 +243,13 @@ class ConsoleBrowserTest {
         await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
         driver.findElement(By.id("refresh")).click();
         waitVisible("#no-failures");
+
+        // the figures the overview reads from /q/metrics: lag and throughput once something synced
+        driver.findElement(By.cssSelector("#nav a[data-page='overview']")).click();
+        waitFor(d -> !text("#lag .stat-value").equals("—") && !text("#lag .stat-value").isEmpty());
+        waitFor(d -> text("#throughput .stat-value").endsWith("/s"));
+        assertThat(text("#coze-rate")).contains("Allowed 100/s");
+        shot("overview-synced");
     }
 
     @Test
@@ -262,6 +270,9 @@ class ConsoleBrowserTest {
 
     @Test
     void theLanguageSwitchesAndDefaultsToTheBrowsers() throws IOException {
+        // a little backlog, so the Chinese overview's screenshot shows a table (the pipeline is paused)
+        support.insertProduct("ZH-1", "十字螺丝刀", "18.50", "9.80", 240);
+        support.insertProduct("ZH-2", "活动扳手", "35.00", "21.00", 96);
         signIn(Api.TOKEN);
         waitVisible("#overview");
         assertThat(text("#nav a[data-page='overview']")).isEqualTo("Overview");
@@ -270,7 +281,7 @@ class ConsoleBrowserTest {
         assertThat(text("#nav a[data-page='configs']")).isEqualTo("同步配置");
         assertThat(text("#main h1")).isEqualTo("概览");
         assertThat((Object) js("return document.documentElement.lang")).isEqualTo("zh-CN");
-        waitVisible("#pending-total");
+        waitText("#pending-tables tr[data-table='products'] .pending", "2");
         shot("overview-zh");
         driver.findElement(By.cssSelector("#nav a[data-page='configs']")).click();
         waitVisible("#new-config").click();
