@@ -71,16 +71,19 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present) {
+        if (!browserPresent()) {
             System.err.println("ConsoleBrowserTest skipped: no " + CHROMIUM + " or " + CHROMEDRIVER + "; install them with: " + INSTALL);
+            return;
         }
-        Assumptions.assumeTrue(present, "no headless browser: install one with `" + INSTALL + "`");
         Files.createDirectories(SHOTS);
         service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         service.start();
         driver = new ChromeDriver(service, options("en-US"));
         driver.manage().window().setSize(new Dimension(1360, 900));
+    }
+
+    static boolean browserPresent() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
     /** Headless chromium for a closed network, with a fresh profile in the given language. */
@@ -107,6 +110,9 @@ class ConsoleBrowserTest {
 
     @BeforeEach
     void setUp() {
+        // each test is reported as skipped, with the command that installs a browser
+        Assumptions.assumeTrue(driver != null, "no headless browser (" + CHROMIUM + ", " + CHROMEDRIVER + "): install one with `"
+                + INSTALL + "`");
         support.reset();
         open("/console/");
         js("sessionStorage.clear(); localStorage.clear();");
