@@ -155,7 +155,7 @@ public class BackfillRepository {
      * How a key given as text is compared with the key column: integers as integers (a string would
      * be compared as a double and lose precision past 2^53), binary keys from hex, text as text.
      */
-    static String keyParameter(TableSchema schema) {
+    public static String keyParameter(TableSchema schema) {
         String type = schema.key().dataType();
         if (schema.key().isBinary()) {
             return "UNHEX(?)";

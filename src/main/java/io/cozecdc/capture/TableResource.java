@@ -42,10 +42,12 @@ public class TableResource {
 
     private final TriggerService triggers;
     private final SyncConfigRepository configs;
+    private final TableDescriber describer;
 
-    public TableResource(TriggerService triggers, SyncConfigRepository configs) {
+    public TableResource(TriggerService triggers, SyncConfigRepository configs, TableDescriber describer) {
         this.triggers = triggers;
         this.configs = configs;
+        this.describer = describer;
     }
 
     @GET
@@ -103,6 +105,23 @@ public class TableResource {
             return triggers.remove(table).chain(removed -> removed ? Uni.createFrom().voidItem()
                     : Uni.createFrom().failure(ApiException.notFound("table " + table + " is not captured")));
         });
+    }
+
+    @GET
+    @Path("/{table}/columns")
+    @Operation(summary = "List a table's columns", description = "Any table of the database that can be captured, "
+            + "captured yet or not: its key column and every column with its type, to choose a configuration's fields.")
+    @APIResponse(responseCode = "200", description = "The columns", content = @Content(schema = @Schema(implementation = TableColumnsView.class),
+            examples = @ExampleObject(name = "suppliers", value = "{\"table\":\"suppliers\",\"keyColumn\":\"id\",\"columns\":"
+                    + "[{\"name\":\"id\",\"type\":\"char(36)\"},{\"name\":\"name\",\"type\":\"varchar(200)\"}]}")))
+    @APIResponse(responseCode = "404", description = "No such table",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "The table cannot be captured (the problem says why)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TableColumnsView> columns(@PathParam("table") String table) {
+        return describer.describe(table).map(TableColumnsView::of)
+                .onFailure(UnknownTableException.class).transform(e -> ApiException.notFound(e.getMessage()))
+                .onFailure(UnsupportedTableException.class).transform(e -> ApiException.badRequest(e.getMessage()));
     }
 
     @GET

@@ -47,10 +47,12 @@ public class SyncConfigResource {
 
     private final SyncConfigService service;
     private final ConfigTransfer transfer;
+    private final ConfigPreview preview;
 
-    public SyncConfigResource(SyncConfigService service, ConfigTransfer transfer) {
+    public SyncConfigResource(SyncConfigService service, ConfigTransfer transfer, ConfigPreview preview) {
         this.service = service;
         this.transfer = transfer;
+        this.preview = preview;
     }
 
     @GET
@@ -79,6 +81,23 @@ public class SyncConfigResource {
     public Uni<Response> create(SyncConfigRequest request) {
         return service.create(requireBody(request)).map(view -> Response.created(URI.create("/api/v1/sync-configs/" + view.id()))
                 .entity(view).build());
+    }
+
+    @POST
+    @Path("/preview")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Preview a sync configuration's documents", description = "Takes the body of create, validated "
+            + "exactly as create validates it, and renders the documents of the table's first 3 rows in key order (or of "
+            + "the row with recordKey) as the pipeline would. Saves nothing and calls nothing in Coze. A row the template "
+            + "fails on is listed with its error: the pipeline would dead-letter it.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = SyncConfigRequest.class),
+            examples = @ExampleObject(name = "products", value = EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The documents", content = @Content(schema = @Schema(implementation = PreviewView.class)))
+    @APIResponse(responseCode = "400", description = ApiResponses.BAD_REQUEST, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "invalid", value = ApiResponses.VALIDATION_EXAMPLE)))
+    public Uni<PreviewView> preview(SyncConfigRequest request,
+            @Parameter(description = "Render only the row with this key (as the change log writes it)") @QueryParam("recordKey") String recordKey) {
+        return preview.preview(requireBody(request), recordKey);
     }
 
     @GET

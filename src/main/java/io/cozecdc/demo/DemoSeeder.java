@@ -51,8 +51,8 @@ public class DemoSeeder {
                     .chain(created -> demo.productCount())
                     .chain(count -> count == 0 ? demo.insertSamples() : Uni.createFrom().voidItem())
                     .invoke(() -> Log.infof("Demo: created sync configuration 'demo-products' (products -> dataset %s, "
-                            + "without cost_price) and sample rows. Watch target/coze-dry-run/, or open "
-                            + "http://localhost:8080/q/swagger-ui", config.datasetId()));
+                            + "without cost_price) and sample rows. Watch target/coze-dry-run/, or open the console at "
+                            + "http://localhost:8080/console/", config.datasetId()));
         });
     }
 }

@@ -37,6 +37,18 @@ public class RowRenderer {
 
     /** Renders one change for one config. Throws {@link RenderException} when the template fails. */
     public RenderedDocument render(SyncConfig config, Change change) {
+        return render(config, change, true);
+    }
+
+    /**
+     * Renders like {@link #render} but compiles the template afresh and does not keep it: for
+     * previews of templates that are still being written, which must not fill the cache.
+     */
+    public RenderedDocument renderOnce(SyncConfig config, Change change) {
+        return render(config, change, false);
+    }
+
+    private RenderedDocument render(SyncConfig config, Change change, boolean cache) {
         ObjectNode data = change.data();
         Map<String, JsonNode> kept = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
@@ -56,7 +68,7 @@ public class RowRenderer {
         }
         String text = config.template() == null || config.template().isBlank()
                 ? lines(kept)
-                : applyTemplate(config, change, kept);
+                : applyTemplate(config, change, kept, cache);
         return new RenderedDocument(text, sha256(text), List.copyOf(missing), estimateTokens(text));
     }
 
@@ -85,8 +97,10 @@ public class RowRenderer {
         return value.toString();
     }
 
-    private String applyTemplate(SyncConfig config, Change change, Map<String, JsonNode> kept) {
-        Template template = templates.computeIfAbsent(config.id() + ":" + config.template(), k -> engine.parse(config.template()));
+    private String applyTemplate(SyncConfig config, Change change, Map<String, JsonNode> kept, boolean cache) {
+        Template template = cache
+                ? templates.computeIfAbsent(config.id() + ":" + config.template(), k -> engine.parse(config.template()))
+                : engine.parse(config.template());
         Map<String, Object> data = new LinkedHashMap<>();
         kept.forEach((name, value) -> data.put(name, text(value)));
         data.put("cdc", Map.of("table", change.table(), "key", change.recordKey(),

@@ -73,10 +73,10 @@ class ApiSecurityTest {
                 "PUT /api/v1/sync-configs/{id}", "DELETE /api/v1/sync-configs/{id}", "POST /api/v1/sync-configs/{id}/enable",
                 "POST /api/v1/sync-configs/{id}/disable", "POST /api/v1/sync-configs/{id}/resync",
                 "DELETE /api/v1/sync-configs/{id}/resync", "GET /api/v1/sync-configs/export", "POST /api/v1/sync-configs/import",
-                "GET /api/v1/changes/pending", "GET /api/v1/failures", "GET /api/v1/failures/{id}",
+                "POST /api/v1/sync-configs/preview", "GET /api/v1/changes/pending", "GET /api/v1/failures", "GET /api/v1/failures/{id}",
                 "POST /api/v1/failures/{id}/retry", "POST /api/v1/failures/retry", "DELETE /api/v1/failures/{id}",
                 "GET /api/v1/tables", "POST /api/v1/tables", "DELETE /api/v1/tables/{table}",
-                "GET /api/v1/tables/{table}/trigger-sql", "POST /api/v1/maintenance/cleanup", "POST /api/v1/maintenance/reconcile");
+                "GET /api/v1/tables/{table}/columns", "GET /api/v1/tables/{table}/trigger-sql", "POST /api/v1/maintenance/cleanup", "POST /api/v1/maintenance/reconcile");
         List<String> documented = new ArrayList<>();
         api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
             String name = method + " " + path;
