@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.common.Sql;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.coze.CozeApi;
@@ -36,7 +35,6 @@ public class ProcessingTracker {
     private final Promoter promoter;
     private final DocumentJanitor janitor;
     private final SyncConfigRepository configs;
-    private final ChangeLogRepository changeLog;
     private final CozeApi coze;
     private final SyncControl control;
     private final SyncSettings settings;
@@ -44,14 +42,13 @@ public class ProcessingTracker {
     private final Clock clock;
 
     public ProcessingTracker(LedgerRepository ledger, SyncCommitter committer, Promoter promoter, DocumentJanitor janitor,
-            SyncConfigRepository configs, ChangeLogRepository changeLog, CozeApi coze, SyncControl control,
+            SyncConfigRepository configs, CozeApi coze, SyncControl control,
             SyncSettings settings, SyncMetrics metrics, Clock clock) {
         this.ledger = ledger;
         this.committer = committer;
         this.promoter = promoter;
         this.janitor = janitor;
         this.configs = configs;
-        this.changeLog = changeLog;
         this.coze = coze;
         this.control = control;
         this.settings = settings;
@@ -170,8 +167,7 @@ public class ProcessingTracker {
             metrics.documentFailed(config.name());
             Log.warnf("Document %s of config '%s' (record %s): %s; it will be uploaded again", doc.documentId(),
                     config.name(), doc.recordKey(), reason);
-            return changeLog.find(List.of(doc.logId()))
-                    .chain(changes -> committer.processingFailed(config, doc, code, reason, changes.get(doc.logId())));
+            return committer.processingFailed(config, doc, code, reason);
         });
     }
 

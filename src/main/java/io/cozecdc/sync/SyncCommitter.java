@@ -11,6 +11,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.changelog.Change;
+import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.common.Sql;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.failures.Backoff;
@@ -35,16 +36,18 @@ public class SyncCommitter {
     private final SyncedDocumentRepository synced;
     private final LedgerRepository ledger;
     private final FailureRepository failures;
+    private final ChangeLogRepository changeLog;
     private final Backoff backoff;
     private final SyncSettings settings;
     private final Clock clock;
 
     public SyncCommitter(Pool pool, SyncedDocumentRepository synced, LedgerRepository ledger, FailureRepository failures,
-            Backoff backoff, SyncSettings settings, Clock clock) {
+            ChangeLogRepository changeLog, Backoff backoff, SyncSettings settings, Clock clock) {
         this.pool = pool;
         this.synced = synced;
         this.ledger = ledger;
         this.failures = failures;
+        this.changeLog = changeLog;
         this.backoff = backoff;
         this.settings = settings;
         this.clock = clock;
@@ -185,33 +188,55 @@ public class SyncCommitter {
 
     /**
      * Coze failed to process a document (or did not finish in time). It is marked for deletion; if it
-     * was the record's wanted replacement, the change goes to the retry queue to be uploaded again
-     * (the old document stays live meanwhile). {@code change} is the change it carried, or null when
-     * the change log no longer has it. Returns the documents to delete.
+     * was the record's wanted replacement, the record goes to the retry queue to be uploaded again (the
+     * old document stays live meanwhile), under its newest accepted change: a later change whose text
+     * equalled this document's raised the record's guard without a call of its own, and a retry of the
+     * document's older change would be judged stale. Returns the documents to delete.
      */
-    public Uni<List<String>> processingFailed(SyncConfig config, LedgerDocument doc, int code, String reason, Change change) {
+    public Uni<List<String>> processingFailed(SyncConfig config, LedgerDocument doc, int code, String reason) {
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
             return synced.lockIfPresent(conn, doc.configId(), doc.recordKey()).chain(state -> {
                 Uni<Void> work = ledger.markObsolete(conn, List.of(doc.documentId()), reason, now);
                 if (state != null && doc.documentId().equals(state.pendingDocumentId())) {
-                    Change failed = change != null ? change
-                            : new Change(doc.logId(), config.tableName(), doc.recordKey(), io.cozecdc.changelog.Operation.UPDATE,
-                                    null, doc.capturedAt(), null);
-                    boolean noPayload = failed.data() == null;
-                    String message = noPayload ? reason + "; the change is no longer in the change log: run a resync" : reason;
+                    long newest = Math.max(state.lastLogId(), doc.logId());
                     work = work.chain(() -> synced.save(conn, List.of(state.withoutPending()), now))
-                            .chain(() -> failures.find(conn, config.id(), List.of(doc.recordKey())))
-                            .chain(open -> {
-                                Plan plan = new Plan();
-                                record(config, failed, code, message, null, plan, now, open.get(doc.recordKey()),
-                                        noPayload, false);
-                                return failures.upsert(conn, plan.failures);
-                            });
+                            .chain(() -> changeLog.find(List.of(newest, doc.logId())))
+                            .chain(changes -> failures.find(conn, config.id(), List.of(doc.recordKey()))
+                                    .chain(open -> {
+                                        Change failed = requeued(config, doc, newest, changes);
+                                        boolean noPayload = failed.data() == null;
+                                        String message = noPayload
+                                                ? reason + "; the change is no longer in the change log: run a resync"
+                                                : reason;
+                                        Plan plan = new Plan();
+                                        record(config, failed, code, message, null, plan, now, open.get(doc.recordKey()),
+                                                noPayload, false);
+                                        return failures.upsert(conn, plan.failures);
+                                    }));
                 }
                 return work.replaceWith(List.of(doc.documentId()));
             });
         });
+    }
+
+    /**
+     * The change to upload again, under the record's newest accepted change {@code newest}: its own row
+     * when the change log still has it, else the failed document's change (same rendered text, by the
+     * UNCHANGED rule that let {@code newest} through), else one without payload.
+     */
+    private static Change requeued(SyncConfig config, LedgerDocument doc, long newest, Map<Long, Change> changes) {
+        Change own = changes.get(newest);
+        if (own != null) {
+            return own;
+        }
+        Change carried = changes.get(doc.logId());
+        if (carried != null) {
+            return new Change(newest, carried.table(), carried.recordKey(), carried.operation(), carried.data(),
+                    carried.capturedAt(), null);
+        }
+        return new Change(newest, config.tableName(), doc.recordKey(), io.cozecdc.changelog.Operation.UPDATE, null,
+                doc.capturedAt(), null);
     }
 
     private Uni<Void> write(SqlConnection conn, SyncConfig config, Plan plan, Instant now) {

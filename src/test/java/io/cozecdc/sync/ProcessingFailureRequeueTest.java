@@ -1,0 +1,86 @@
+package io.cozecdc.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.cozecdc.testing.Api;
+import io.cozecdc.testing.InjectFakeCoze;
+import io.cozecdc.testing.PipelineSupport;
+import io.cozecdc.testing.coze.FakeCoze;
+import io.cozecdc.testing.coze.FakeDocument;
+import io.cozecdc.testing.coze.FakeEvent;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** A document Coze fails to process is uploaded again with the record's newest content, for as long as it takes. */
+@QuarkusTest
+class ProcessingFailureRequeueTest {
+
+    private static final List<String> FIELDS = List.of("id", "name", "stock_quantity");
+
+    @InjectFakeCoze
+    FakeCoze coze;
+    @Inject
+    PipelineSupport support;
+    String dataset;
+
+    @BeforeEach
+    void setUp() {
+        support.reset();
+        dataset = coze.createDataset("requeue-kb");
+        support.config("requeue", "products", dataset, FIELDS, null);
+    }
+
+    @AfterEach
+    void tearDown() {
+        support.stop();
+        coze.reset();
+    }
+
+    /**
+     * Review finding 2: a change of a column the config does not render (price) arrives while the
+     * replacement carrying 'second' is processing; it raises the record's guard without a call. Coze
+     * then fails the replacement: the retry must go out under the newest change, not be judged stale.
+     */
+    @Test
+    void aReplacementThatFailsProcessingAfterAnUnrenderedChangeIsUploadedAgain() {
+        coze.processingDelay(Duration.ofSeconds(2)).failProcessingContaining("name: second", "parsing failed");
+        support.start();
+        String id = support.insertProduct("R1", "first", "1.00", null, 1);
+        awaitConverged();
+
+        support.db().update("UPDATE products SET name = 'second' WHERE id = ?", id);
+        await().atMost(PipelineSupport.WAIT).until(() ->
+                support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state = 'PROCESSING'") == 1);
+        support.db().update("UPDATE products SET unit_price = 9.99 WHERE id = ?", id);
+        await().atMost(PipelineSupport.WAIT).until(() -> support.pending() == 0);
+        assertThat(support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state = 'PROCESSING'"))
+                .as("the price change made no call: the replacement is still the one processing").isEqualTo(1);
+        // the fake decides a document's fate when it is created: heal Coze as soon as it failed this one
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(10))
+                .until(() -> coze.events().stream().anyMatch(e -> e.type() == FakeEvent.Type.FAILED));
+        coze.clearFaults();
+        awaitConverged();
+
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> {
+            assertThat(d.content()).contains("name: second\n");
+            assertThat(d.status()).isEqualTo(FakeDocument.DONE);
+        });
+    }
+
+    private void awaitConverged() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+                support.pending() == 0
+                        && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
+                        && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
+    }
+}
