@@ -28,7 +28,7 @@ public class FailureRepository {
     /**
      * One open failure per record, holding its newest failed change: an older change never replaces a
      * newer one, even when two commits race (every assignment compares with the old log_id, which is
-     * therefore updated last).
+     * therefore updated last). A stored payload is never replaced with NULL for the same change.
      */
     static final String UPSERT = """
             INSERT INTO sync_failures (config_id, log_id, table_name, record_key, operation, payload, error_code,
@@ -38,7 +38,7 @@ public class FailureRepository {
             ON DUPLICATE KEY UPDATE
                 table_name = IF(VALUES(log_id) >= log_id, VALUES(table_name), table_name),
                 operation = IF(VALUES(log_id) >= log_id, VALUES(operation), operation),
-                payload = IF(VALUES(log_id) >= log_id, VALUES(payload), payload),
+                payload = IF(VALUES(log_id) > log_id, VALUES(payload), IF(VALUES(log_id) = log_id, COALESCE(VALUES(payload), payload), payload)),
                 error_code = IF(VALUES(log_id) >= log_id, VALUES(error_code), error_code),
                 error_message = IF(VALUES(log_id) >= log_id, VALUES(error_message), error_message),
                 logid = IF(VALUES(log_id) >= log_id, VALUES(logid), logid),

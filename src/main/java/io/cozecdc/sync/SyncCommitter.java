@@ -204,7 +204,7 @@ public class SyncCommitter {
                             .chain(() -> changeLog.find(List.of(newest, doc.logId())))
                             .chain(changes -> failures.find(conn, config.id(), List.of(doc.recordKey()))
                                     .chain(open -> {
-                                        Change failed = requeued(config, doc, newest, changes);
+                                        Change failed = requeued(config, doc, newest, changes, open.get(doc.recordKey()));
                                         boolean noPayload = failed.data() == null;
                                         String message = noPayload
                                                 ? reason + "; the change is no longer in the change log: run a resync"
@@ -221,19 +221,24 @@ public class SyncCommitter {
     }
 
     /**
-     * The change to upload again, under the record's newest accepted change {@code newest}: its own row
-     * when the change log still has it, else the failed document's change (same rendered text, by the
-     * UNCHANGED rule that let {@code newest} through), else one without payload.
+     * The change to upload again, under the record's newest accepted change {@code newest}, with the
+     * first payload found of: its change-log row; the open failure of it (a retry carries its payload
+     * for its whole life, long after the change log was cleaned); the failed document's own change (same
+     * rendered text, by the UNCHANGED rule that let {@code newest} through), from the change log or from
+     * the open failure. Without any, a change without payload (only a resync can help then).
      */
-    private static Change requeued(SyncConfig config, LedgerDocument doc, long newest, Map<Long, Change> changes) {
-        Change own = changes.get(newest);
-        if (own != null) {
-            return own;
-        }
-        Change carried = changes.get(doc.logId());
-        if (carried != null) {
-            return new Change(newest, carried.table(), carried.recordKey(), carried.operation(), carried.data(),
-                    carried.capturedAt(), null);
+    private static Change requeued(SyncConfig config, LedgerDocument doc, long newest, Map<Long, Change> changes,
+            FailureRecord open) {
+        for (long logId : new long[] { newest, doc.logId() }) {
+            Change logged = changes.get(logId);
+            if (logged != null && logged.data() != null) {
+                return new Change(newest, logged.table(), logged.recordKey(), logged.operation(), logged.data(),
+                        logged.capturedAt(), null);
+            }
+            if (open != null && open.logId() == logId && open.payload() != null) {
+                return new Change(newest, open.tableName(), open.recordKey(),
+                        io.cozecdc.changelog.Operation.valueOf(open.operation()), open.payload(), open.capturedAt(), null);
+            }
         }
         return new Change(newest, config.tableName(), doc.recordKey(), io.cozecdc.changelog.Operation.UPDATE, null,
                 doc.capturedAt(), null);

@@ -77,6 +77,38 @@ class ProcessingFailureRequeueTest {
         });
     }
 
+    /**
+     * Review finding 6: after the first processing failure the change log loses the change (cleaned after
+     * the retention, here at once) while its upload keeps failing processing. Every failure counts one attempt up to
+     * cdc.retry.max-attempts (4 in tests), the stored payload stays, and a replay delivers the row.
+     */
+    @Test
+    void aRetryWhoseChangeLogRowIsGoneKeepsItsPayloadAndCountsEveryAttempt() {
+        coze.processingDelay(Duration.ofMillis(300)).failProcessingContaining("BROKEN", "unsupported characters");
+        support.start();
+        String id = support.insertProduct("G1", "BROKEN row", "1.00", null, 1);
+        // the first failure stores the change's payload in the retry queue; then the change log loses the row
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(10)).until(() ->
+                support.db().count("SELECT COUNT(*) FROM sync_failures WHERE attempts = 1") == 1);
+        support.db().update("DELETE FROM data_change_logs WHERE record_uuid = ?", id);
+
+        await().atMost(Duration.ofSeconds(90)).until(() ->
+                support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'") == 1);
+        Map<String, Object> dead = support.db().query("SELECT * FROM sync_failures").get(0);
+        assertThat(dead.get("attempts")).as("attempts").isEqualTo(4);
+        assertThat(dead.get("payload")).as("payload").isNotNull();
+        assertThat((String) dead.get("error_message")).contains("unsupported characters").doesNotContain("resync");
+        assertThat(coze.events()).filteredOn(e -> e.type() == FakeEvent.Type.FAILED).hasSize(4);
+
+        coze.clearFaults();
+        Api.api().post("/api/v1/failures/" + dead.get("id") + "/retry").then().statusCode(200);
+        awaitConverged();
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> {
+            assertThat(d.content()).contains("id: " + id + "\n").contains("name: BROKEN row\n");
+            assertThat(d.status()).isEqualTo(FakeDocument.DONE);
+        });
+    }
+
     private void awaitConverged() {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
                 support.pending() == 0
