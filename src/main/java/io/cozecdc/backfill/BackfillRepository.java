@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.cozecdc.capture.SqlText;
 import io.cozecdc.capture.TableSchema;
 import io.cozecdc.capture.TriggerSqlGenerator;
+import io.cozecdc.common.BoundedText;
 import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -96,7 +97,7 @@ public class BackfillRepository {
     /** Ends a running job; false when it was not running. */
     public Uni<Boolean> finish(long configId, BackfillState state, String error, Instant now) {
         return pool.preparedQuery(FINISH)
-                .execute(Tuple.of(state.name(), error, Timestamps.toDb(now), Timestamps.toDb(now), configId))
+                .execute(Tuple.of(state.name(), BoundedText.cut(error, BoundedText.REASON), Timestamps.toDb(now), Timestamps.toDb(now), configId))
                 .map(rows -> rows.rowCount() == 1);
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.common.BoundedText;
 import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -69,7 +70,7 @@ public class SyncConfigRepository {
     public Uni<SyncConfig> insert(SqlClient client, SyncConfig c) {
         Tuple params = Tuple.tuple().addString(c.name()).addString(c.tableName()).addLong(c.datasetId())
                 .addString(fieldsJson(c.fields())).addString(c.template()).addBoolean(c.enabled())
-                .addString(c.status().name()).addString(c.statusReason())
+                .addString(c.status().name()).addString(BoundedText.cut(c.statusReason(), BoundedText.REASON))
                 .addLocalDateTime(Timestamps.toDb(c.createdAt())).addLocalDateTime(Timestamps.toDb(c.updatedAt()));
         return client.preparedQuery(INSERT).execute(params).map(rows -> {
             long id = rows.property(io.vertx.mutiny.mysqlclient.MySQLClient.LAST_INSERTED_ID);
@@ -82,13 +83,13 @@ public class SyncConfigRepository {
     public Uni<Boolean> update(SqlClient client, SyncConfig c) {
         Tuple params = Tuple.tuple().addString(c.name()).addString(c.tableName()).addLong(c.datasetId())
                 .addString(fieldsJson(c.fields())).addString(c.template()).addBoolean(c.enabled())
-                .addString(c.status().name()).addString(c.statusReason())
+                .addString(c.status().name()).addString(BoundedText.cut(c.statusReason(), BoundedText.REASON))
                 .addLocalDateTime(Timestamps.toDb(c.updatedAt())).addLong(c.id());
         return client.preparedQuery(UPDATE).execute(params).map(rows -> rows.rowCount() > 0);
     }
 
     public Uni<Void> setStatus(long id, ConfigStatus status, String reason, Instant at) {
-        return pool.preparedQuery(SET_STATUS).execute(Tuple.of(status.name(), reason, Timestamps.toDb(at), id))
+        return pool.preparedQuery(SET_STATUS).execute(Tuple.of(status.name(), BoundedText.cut(reason, BoundedText.REASON), Timestamps.toDb(at), id))
                 .replaceWithVoid();
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.changelog.ChangeData;
+import io.cozecdc.common.BoundedText;
 import io.cozecdc.common.Sql;
 import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
@@ -117,8 +118,8 @@ public class FailureRepository {
         }
         List<Tuple> batch = failures.stream().map(f -> Tuple.tuple().addLong(f.configId()).addLong(f.logId())
                 .addString(f.tableName()).addString(f.recordKey()).addString(f.operation())
-                .addString(ChangeData.write(f.payload())).addInteger(f.errorCode()).addString(truncate(f.errorMessage()))
-                .addString(f.logid()).addInteger(f.attempts()).addLocalDateTime(Timestamps.toDb(f.nextAttemptAt()))
+                .addString(ChangeData.write(f.payload())).addInteger(f.errorCode()).addString(BoundedText.cut(f.errorMessage(), BoundedText.ERROR_MESSAGE))
+                .addString(BoundedText.cut(f.logid(), BoundedText.LOGID)).addInteger(f.attempts()).addLocalDateTime(Timestamps.toDb(f.nextAttemptAt()))
                 .addString(f.status().name()).addLocalDateTime(Timestamps.toDb(f.capturedAt()))
                 .addLocalDateTime(Timestamps.toDb(f.createdAt())).addLocalDateTime(Timestamps.toDb(f.updatedAt())))
                 .toList();
@@ -267,9 +268,5 @@ public class FailureRepository {
         List<FailureRecord> failures = new ArrayList<>();
         rows.forEach(r -> failures.add(from(r)));
         return failures;
-    }
-
-    private static String truncate(String message) {
-        return message == null || message.length() <= 2000 ? message : message.substring(0, 1997) + "…";
     }
 }

@@ -109,6 +109,26 @@ class ProcessingFailureRequeueTest {
         });
     }
 
+    /**
+     * Review finding 10: Coze's reason is longer than the columns it goes to (state_reason 1000,
+     * error_message 2000 characters). The failure is recorded (in the same transaction as the failed
+     * document's state_reason) with the reason cut and marked, by characters, instead of the whole write
+     * being refused by strict mode and the document checked again every second forever.
+     */
+    @Test
+    void aCozeReasonLongerThanItsColumnsIsStoredCutWithAMark() {
+        String reason = "bad chunk 😀 ".repeat(300); // 3600 characters
+        coze.processingDelay(Duration.ofMillis(200)).failProcessingContaining("LONG", reason);
+        support.start();
+        support.insertProduct("L1", "LONG reason", "1.00", null, 1);
+
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                support.db().count("SELECT COUNT(*) FROM sync_failures WHERE attempts >= 1") == 1);
+        String message = (String) support.db().scalar("SELECT error_message FROM sync_failures");
+        assertThat(message).startsWith("Coze could not process the document: bad chunk").endsWith("…");
+        assertThat(message.codePointCount(0, message.length())).isEqualTo(2000);
+    }
+
     private void awaitConverged() {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
                 support.pending() == 0
