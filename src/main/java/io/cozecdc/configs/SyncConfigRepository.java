@@ -40,6 +40,9 @@ public class SyncConfigRepository {
             UPDATE sync_configs SET status = 'ACTIVE', status_reason = NULL, updated_at = ?
              WHERE id = ? AND status = 'ERROR' AND enabled = 1""";
     static final String DELETE = "DELETE FROM sync_configs WHERE id = ?";
+    /** Held by every commit of a config's work until it ends; a delete waits for it (and the reverse). */
+    static final String LOCK_SHARED = "SELECT id FROM sync_configs WHERE id = ? LOCK IN SHARE MODE";
+    static final String LOCK_EXCLUSIVE = "SELECT id FROM sync_configs WHERE id = ? FOR UPDATE";
     static final String LAST_CHANGE = "SELECT COUNT(*), MAX(updated_at) FROM sync_configs";
 
     private final Pool pool;
@@ -96,6 +99,20 @@ public class SyncConfigRepository {
     /** ERROR → ACTIVE; true when the config was in ERROR. */
     public Uni<Boolean> clearError(long id, Instant at) {
         return pool.preparedQuery(CLEAR_ERROR).execute(Tuple.of(Timestamps.toDb(at), id)).map(r -> r.rowCount() > 0);
+    }
+
+    /**
+     * Share-locks the config's row in the caller's transaction; false when the config no longer exists.
+     * A delete (which locks the row exclusively first, {@link #lockForDelete}) waits until the caller's
+     * transaction ends, and the caller waits for a delete in progress and then sees the config gone.
+     */
+    public Uni<Boolean> lockShared(SqlClient client, long id) {
+        return client.preparedQuery(LOCK_SHARED).execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext());
+    }
+
+    /** Locks the config's row exclusively in the caller's transaction, before deleting it and its state. */
+    public Uni<Boolean> lockForDelete(SqlClient client, long id) {
+        return client.preparedQuery(LOCK_EXCLUSIVE).execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext());
     }
 
     public Uni<Boolean> delete(SqlClient client, long id) {

@@ -14,6 +14,7 @@ import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.common.Sql;
 import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.Backoff;
 import io.cozecdc.failures.FailureCodes;
 import io.cozecdc.failures.FailureRecord;
@@ -37,17 +38,19 @@ public class SyncCommitter {
     private final LedgerRepository ledger;
     private final FailureRepository failures;
     private final ChangeLogRepository changeLog;
+    private final SyncConfigRepository configs;
     private final Backoff backoff;
     private final SyncSettings settings;
     private final Clock clock;
 
     public SyncCommitter(Pool pool, SyncedDocumentRepository synced, LedgerRepository ledger, FailureRepository failures,
-            ChangeLogRepository changeLog, Backoff backoff, SyncSettings settings, Clock clock) {
+            ChangeLogRepository changeLog, SyncConfigRepository configs, Backoff backoff, SyncSettings settings, Clock clock) {
         this.pool = pool;
         this.synced = synced;
         this.ledger = ledger;
         this.failures = failures;
         this.changeLog = changeLog;
+        this.configs = configs;
         this.backoff = backoff;
         this.settings = settings;
         this.clock = clock;
@@ -60,12 +63,31 @@ public class SyncCommitter {
         List<String> keys = outcomes.stream().map(o -> o.change().recordKey()).distinct().toList();
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
-            return synced.lock(conn, config.id(), keys, now)
-                    .chain(states -> failures.find(conn, config.id(), keys)
-                            .map(open -> plan(config, outcomes, states, open, now)))
-                    .call(plan -> write(conn, config, plan, now))
-                    .map(plan -> new CommitResult(plan.statuses, plan.obsolete));
+            return configs.lockShared(conn, config.id()).chain(exists -> !exists ? configGone(conn, config, outcomes, now)
+                    : synced.lock(conn, config.id(), keys, now)
+                            .chain(states -> failures.find(conn, config.id(), keys)
+                                    .map(open -> plan(config, outcomes, states, open, now)))
+                            .call(plan -> write(conn, config, plan, now))
+                            .map(plan -> new CommitResult(plan.statuses, plan.obsolete)));
         });
+    }
+
+    /**
+     * The configuration was deleted while its work was in flight: nothing of it is written back (no
+     * mapping, no failure). The documents Coze created for it are recorded OBSOLETE and returned, so
+     * they are deleted at once (the janitor's sweep is the safety net). Every change is STALE.
+     */
+    private Uni<CommitResult> configGone(SqlConnection conn, SyncConfig config, List<Outcome> outcomes, Instant now) {
+        Plan plan = new Plan();
+        for (Outcome outcome : outcomes) {
+            if (outcome instanceof Outcome.Created c) {
+                plan.ledger.add(ledgerRow(config, c.change(), c, DocumentState.OBSOLETE, "sync configuration deleted", now,
+                        now.plus(DocumentJanitor.HANDOVER)));
+                plan.obsolete.add(c.documentId());
+            }
+            plan.statuses.put(outcome.change(), CommitStatus.STALE);
+        }
+        return ledger.insert(conn, plan.ledger).replaceWith(new CommitResult(plan.statuses, plan.obsolete));
     }
 
     private Plan plan(SyncConfig config, List<Outcome> outcomes, Map<String, DocState> locked,
