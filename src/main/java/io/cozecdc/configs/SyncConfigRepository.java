@@ -43,7 +43,14 @@ public class SyncConfigRepository {
     /** Held by every commit of a config's work until it ends; a delete waits for it (and the reverse). */
     static final String LOCK_SHARED = "SELECT id FROM sync_configs WHERE id = ? LOCK IN SHARE MODE";
     static final String LOCK_EXCLUSIVE = "SELECT id FROM sync_configs WHERE id = ? FOR UPDATE";
-    static final String LAST_CHANGE = "SELECT COUNT(*), MAX(updated_at) FROM sync_configs";
+    /**
+     * A version of the whole table computed by the database from its content: every write of a config
+     * (create, edit, enable, disable, ERROR and back, delete) changes it, whatever the clock of the
+     * replica that made it (updated_at comes from that clock, so MAX(updated_at) could miss an edit).
+     */
+    static final String LAST_CHANGE = "SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('|', id, name, table_name, "
+            + "dataset_id, fields, COALESCE(template, '-'), enabled, status, COALESCE(status_reason, '-'), updated_at))), 0) "
+            + "FROM sync_configs";
 
     private final Pool pool;
 
@@ -119,7 +126,7 @@ public class SyncConfigRepository {
         return client.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() > 0);
     }
 
-    /** A cheap fingerprint of the table: changes whenever a config is added, edited or removed. */
+    /** A cheap fingerprint of the table: changes whenever a config is added, edited or removed (see LAST_CHANGE). */
     public Uni<String> fingerprint() {
         return pool.query(LAST_CHANGE).execute().map(rows -> {
             Row row = rows.iterator().next();
