@@ -28,6 +28,8 @@ public class LedgerRepository {
     static final String INSERT = "INSERT INTO coze_documents (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     static final String OBSOLETE = "UPDATE coze_documents SET state = 'OBSOLETE', state_reason = ?, next_check_at = ? "
             + "WHERE state <> 'OBSOLETE' AND document_id IN ";
+    static final String OBSOLETE_IF_PROCESSING = "UPDATE coze_documents SET state = 'OBSOLETE', state_reason = ?, "
+            + "next_check_at = ? WHERE document_id = ? AND state = 'PROCESSING'";
     static final String DONE = "UPDATE coze_documents SET state = 'DONE', state_reason = NULL WHERE document_id IN ";
     /** Due work of one state, oldest first, skipping rows another replica is taking right now. */
     static final String CLAIM = "SELECT " + COLUMNS + " FROM coze_documents WHERE state = ? AND next_check_at <= ? "
@@ -80,6 +82,17 @@ public class LedgerRepository {
         Tuple params = Tuple.of(BoundedText.cut(reason, BoundedText.REASON), Timestamps.toDb(now.plus(DocumentJanitor.HANDOVER)));
         documentIds.forEach(params::addString);
         return client.preparedQuery(OBSOLETE + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
+    }
+
+    /**
+     * Marks one document for deletion only if it is still PROCESSING (not promoted or replaced since it
+     * was read); true when it was. Like {@link #markObsolete}, the caller deletes it at once.
+     */
+    public Uni<Boolean> markObsoleteIfProcessing(SqlClient client, String documentId, String reason, Instant now) {
+        return client.preparedQuery(OBSOLETE_IF_PROCESSING)
+                .execute(Tuple.of(BoundedText.cut(reason, BoundedText.REASON),
+                        Timestamps.toDb(now.plus(DocumentJanitor.HANDOVER)), documentId))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     /** Marks documents processed (live or kept). */

@@ -87,6 +87,9 @@ public class SyncCommitter {
             }
             plan.statuses.put(outcome.change(), CommitStatus.STALE);
         }
+        io.quarkus.logging.Log.infof("Sync configuration '%s' was deleted while %d of its changes were in flight: "
+                + "nothing of them is kept, %d documents they created will be deleted", config.name(), outcomes.size(),
+                plan.obsolete.size());
         return ledger.insert(conn, plan.ledger).replaceWith(new CommitResult(plan.statuses, plan.obsolete));
     }
 
@@ -209,7 +212,8 @@ public class SyncCommitter {
     }
 
     /**
-     * Coze failed to process a document (or did not finish in time). It is marked for deletion; if it
+     * Coze failed to process a document (or did not finish in time). It is marked for deletion if it is
+     * still PROCESSING (a replica with a newer progress answer may have promoted it meanwhile); if it
      * was the record's wanted replacement, the record goes to the retry queue to be uploaded again (the
      * old document stays live meanwhile), under its newest accepted change: a later change whose text
      * equalled this document's raised the record's guard without a call of its own, and a retry of the
@@ -218,8 +222,14 @@ public class SyncCommitter {
     public Uni<List<String>> processingFailed(SyncConfig config, LedgerDocument doc, int code, String reason) {
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
-            return synced.lockIfPresent(conn, doc.configId(), doc.recordKey()).chain(state -> {
-                Uni<Void> work = ledger.markObsolete(conn, List.of(doc.documentId()), reason, now);
+            return synced.lockIfPresent(conn, doc.configId(), doc.recordKey())
+                    .chain(state -> ledger.markObsoleteIfProcessing(conn, doc.documentId(), reason, now).chain(marked -> {
+                if (!marked) {
+                    // promoted (or replaced) meanwhile, by another replica whose progress answer was newer:
+                    // the document may be live now, so it must not be deleted
+                    return Uni.createFrom().item(List.<String>of());
+                }
+                Uni<Void> work = Uni.createFrom().voidItem();
                 if (state != null && doc.documentId().equals(state.pendingDocumentId())) {
                     long newest = Math.max(state.lastLogId(), doc.logId());
                     work = work.chain(() -> synced.save(conn, List.of(state.withoutPending()), now))
@@ -238,7 +248,7 @@ public class SyncCommitter {
                                     }));
                 }
                 return work.replaceWith(List.of(doc.documentId()));
-            });
+            }));
         });
     }
 

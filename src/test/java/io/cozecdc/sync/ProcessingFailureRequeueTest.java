@@ -13,6 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.failures.FailureCodes;
 import io.cozecdc.testing.Api;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
@@ -29,6 +32,12 @@ class ProcessingFailureRequeueTest {
 
     @InjectFakeCoze
     FakeCoze coze;
+    @Inject
+    SyncCommitter committer;
+    @Inject
+    LedgerRepository ledger;
+    @Inject
+    SyncConfigRepository configs;
     @Inject
     PipelineSupport support;
     String dataset;
@@ -127,6 +136,30 @@ class ProcessingFailureRequeueTest {
         String message = (String) support.db().scalar("SELECT error_message FROM sync_failures");
         assertThat(message).startsWith("Coze could not process the document: bad chunk").endsWith("…");
         assertThat(message.codePointCount(0, message.length())).isEqualTo(2000);
+    }
+
+    /**
+     * Review finding 9: a replica whose progress answer is older reports a failure for a document that
+     * another replica has promoted meanwhile. The live document must stay (not OBSOLETE, not deleted).
+     */
+    @Test
+    void aFailureReportedForADocumentPromotedMeanwhileLeavesItLive() {
+        SyncConfig config = configs.findByName("requeue").await().atMost(PipelineSupport.WAIT);
+        support.start();
+        String id = support.insertProduct("P9", "promoted", "1.00", null, 1);
+        awaitConverged();
+        support.stop();
+        String live = (String) support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id);
+        LedgerDocument doc = ledger.find(ledger.pool(), live).await().atMost(PipelineSupport.WAIT);
+        assertThat(doc.state()).isEqualTo(DocumentState.DONE);
+
+        List<String> toDelete = committer.processingFailed(config, doc, FailureCodes.PROCESSING_TIMEOUT, "late answer")
+                .await().atMost(PipelineSupport.WAIT);
+
+        assertThat(toDelete).isEmpty();
+        assertThat(support.db().scalar("SELECT state FROM coze_documents WHERE document_id = ?", live)).isEqualTo("DONE");
+        assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id)).isEqualTo(live);
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures")).isZero();
     }
 
     private void awaitConverged() {
