@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.cozecdc.capture.SqlText;
 import io.cozecdc.capture.TableSchema;
 import io.cozecdc.capture.TriggerSqlGenerator;
+import io.cozecdc.common.BoundedText;
+import io.cozecdc.common.Sql;
 import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -96,7 +98,7 @@ public class BackfillRepository {
     /** Ends a running job; false when it was not running. */
     public Uni<Boolean> finish(long configId, BackfillState state, String error, Instant now) {
         return pool.preparedQuery(FINISH)
-                .execute(Tuple.of(state.name(), error, Timestamps.toDb(now), Timestamps.toDb(now), configId))
+                .execute(Tuple.of(state.name(), BoundedText.cut(error, BoundedText.REASON), Timestamps.toDb(now), Timestamps.toDb(now), configId))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -118,6 +120,14 @@ public class BackfillRepository {
      * Copies the next rows after {@code lastKey} (all from the start when null), at most
      * {@code limit}, in key order, into data_change_logs as SNAPSHOT rows for the config. Returns the
      * number copied and the last key copied.
+     * <p>
+     * The copy must wait for open transactions that write those rows: their trigger rows already have
+     * their (lower) ids, so a copy of the rows' old state would win over them (and bring a deleted row
+     * back). Our sessions run at READ COMMITTED, where the SELECT of an {@code INSERT … SELECT} is a
+     * non-locking consistent read on MySQL 8 and MariaDB alike, so one transaction first share-locks the
+     * range ({@code LOCK IN SHARE MODE}, accepted by both servers), which waits for those writers, and
+     * then copies it, reading their committed result; the locks keep new writers out until the copy is
+     * committed, so each of them gets a higher id than the snapshot.
      */
     public Uni<Chunk> copyNext(TableSchema schema, long configId, String lastKey, int limit) {
         String table = SqlText.identifier(schema.table());
@@ -137,6 +147,10 @@ public class BackfillRepository {
                         return Uni.createFrom().item(new Chunk(0, lastKey));
                     }
                     String upTo = rows.iterator().next().getString(0);
+                    String range = (lastKey == null ? "" : key + " > " + keyParam + " AND ") + key + " <= " + keyParam;
+                    String lock = "SELECT " + key + " FROM " + table + " t WHERE " + range + " ORDER BY " + key
+                            + " LOCK IN SHARE MODE";
+                    Tuple rangeParams = lastKey == null ? Tuple.of(upTo) : Tuple.of(lastKey, upTo);
                     String insert = "INSERT INTO data_change_logs (table_name, record_uuid, operation_type, change_data, target_config_id) "
                             + "SELECT " + SqlText.literal(schema.table()) + ", " + TriggerSqlGenerator.keyExpression(schema, "t")
                             + ", 'SNAPSHOT', " + TriggerSqlGenerator.rowJsonExpression(schema, "t") + ", ? FROM " + table + " t WHERE "
@@ -147,7 +161,9 @@ public class BackfillRepository {
                         params.addString(lastKey);
                     }
                     params.addString(upTo);
-                    return pool.preparedQuery(insert).execute(params).map(r -> new Chunk(r.rowCount(), upTo));
+                    return Sql.transaction(pool, conn -> conn.preparedQuery(lock).execute(rangeParams)
+                            .chain(() -> conn.preparedQuery(insert).execute(params)))
+                            .map(r -> new Chunk(r.rowCount(), upTo));
                 });
     }
 

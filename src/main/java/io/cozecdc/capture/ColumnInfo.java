@@ -10,8 +10,15 @@ import java.util.Set;
  * @param dataType   DATA_TYPE, lower case (e.g. {@code varchar}, {@code decimal}, {@code json})
  * @param columnType COLUMN_TYPE, lower case (e.g. {@code varchar(64)}, {@code enum('a','b')})
  * @param position   ORDINAL_POSITION, 1-based
+ * @param onUpdate   EXTRA contains {@code on update} (ON UPDATE CURRENT_TIMESTAMP): the server sets it
+ *                   whenever another column of the row changes
  */
-public record ColumnInfo(String name, String dataType, String columnType, int position) {
+public record ColumnInfo(String name, String dataType, String columnType, int position, boolean onUpdate) {
+
+    /** A column without ON UPDATE. */
+    public ColumnInfo(String name, String dataType, String columnType, int position) {
+        this(name, dataType, columnType, position, false);
+    }
 
     private static final Set<String> TEXT_TYPES = Set.of(
             "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set");

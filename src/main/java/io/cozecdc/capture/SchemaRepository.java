@@ -22,7 +22,7 @@ public class SchemaRepository {
             SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES
              WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?""";
     static final String COLUMNS = """
-            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, ORDINAL_POSITION FROM information_schema.COLUMNS
+            SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, ORDINAL_POSITION, EXTRA FROM information_schema.COLUMNS
              WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
              ORDER BY ORDINAL_POSITION""";
     static final String PRIMARY_KEY = """
@@ -70,7 +70,9 @@ public class SchemaRepository {
             List<ColumnInfo> columns = new java.util.ArrayList<>();
             for (Row row : rows) {
                 columns.add(new ColumnInfo(row.getString(0), row.getString(1), row.getString(2),
-                        row.getValue(3) instanceof Number n ? n.intValue() : Integer.parseInt(row.getValue(3).toString())));
+                        row.getValue(3) instanceof Number n ? n.intValue() : Integer.parseInt(row.getValue(3).toString()),
+                        // MySQL 8: "on update CURRENT_TIMESTAMP" (maybe after DEFAULT_GENERATED); MariaDB: "on update current_timestamp()"
+                        row.getValue(4) != null && row.getValue(4).toString().toLowerCase(java.util.Locale.ROOT).contains("on update")));
             }
             return columns;
         });

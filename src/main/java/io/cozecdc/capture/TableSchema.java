@@ -37,7 +37,8 @@ public record TableSchema(String table, ColumnInfo key, List<ColumnInfo> columns
         StringBuilder canonical = new StringBuilder(TriggerSqlGenerator.GENERATOR_VERSION).append('\n')
                 .append(table).append('\n').append(key.name()).append('\n');
         for (ColumnInfo c : columns) {
-            canonical.append(c.position()).append('|').append(c.name()).append('|').append(c.columnType()).append('\n');
+            canonical.append(c.position()).append('|').append(c.name()).append('|').append(c.columnType())
+                    .append(c.onUpdate() ? "|on update" : "").append('\n');
         }
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

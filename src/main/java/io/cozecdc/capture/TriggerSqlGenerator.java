@@ -19,7 +19,10 @@ import jakarta.enterprise.context.ApplicationScoped;
  * <li>insert: one INSERT row with NEW;</li>
  * <li>delete: one DELETE row with OLD;</li>
  * <li>update: one UPDATE row with NEW, only when some column really changed (NULL-safe, and byte
- * for byte for text so a case-only change counts); when the key itself changed, also a DELETE row
+ * for byte for text so a case-only change counts). ON UPDATE CURRENT_TIMESTAMP columns are left out of
+ * that check: the server changes them only when another column changes, and MariaDB shows them bumped
+ * in NEW even for an UPDATE that changes nothing else (what many ORMs send when they save an
+ * unchanged row), which is not a change. When the key itself changed, also a DELETE row
  * for the old key (written first) so its document does not linger. The two conditions make this body
  * a BEGIN … END block.</li>
  * </ul>
@@ -28,7 +31,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class TriggerSqlGenerator {
 
     /** Part of the columns hash: changing how triggers are generated makes installed ones drift. */
-    public static final String GENERATOR_VERSION = "coze-cdc-triggers/3";
+    public static final String GENERATOR_VERSION = "coze-cdc-triggers/4";
 
     /** MySQL and MariaDB limit trigger names to 64 characters. */
     static final int MAX_TRIGGER_NAME = 64;
@@ -115,7 +118,8 @@ public class TriggerSqlGenerator {
     private String updateBody(TableSchema schema) {
         String key = identifier(schema.key().name());
         String keyChanged = "NOT (CAST(OLD." + key + " AS BINARY) <=> CAST(NEW." + key + " AS BINARY))";
-        String anyChanged = schema.columns().stream()
+        List<ColumnInfo> compared = schema.columns().stream().filter(c -> !c.onUpdate()).toList();
+        String anyChanged = (compared.isEmpty() ? schema.columns() : compared).stream()
                 .map(TriggerSqlGenerator::unchanged)
                 .collect(Collectors.joining("\n     AND ", "NOT (", ")"));
         return "BEGIN\n"

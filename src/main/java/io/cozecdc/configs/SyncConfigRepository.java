@@ -6,6 +6,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.common.BoundedText;
 import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -39,7 +40,17 @@ public class SyncConfigRepository {
             UPDATE sync_configs SET status = 'ACTIVE', status_reason = NULL, updated_at = ?
              WHERE id = ? AND status = 'ERROR' AND enabled = 1""";
     static final String DELETE = "DELETE FROM sync_configs WHERE id = ?";
-    static final String LAST_CHANGE = "SELECT COUNT(*), MAX(updated_at) FROM sync_configs";
+    /** Held by every commit of a config's work until it ends; a delete waits for it (and the reverse). */
+    static final String LOCK_SHARED = "SELECT id FROM sync_configs WHERE id = ? LOCK IN SHARE MODE";
+    static final String LOCK_EXCLUSIVE = "SELECT id FROM sync_configs WHERE id = ? FOR UPDATE";
+    /**
+     * A version of the whole table computed by the database from its content: every write of a config
+     * (create, edit, enable, disable, ERROR and back, delete) changes it, whatever the clock of the
+     * replica that made it (updated_at comes from that clock, so MAX(updated_at) could miss an edit).
+     */
+    static final String LAST_CHANGE = "SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('|', id, name, table_name, "
+            + "dataset_id, fields, COALESCE(template, '-'), enabled, status, COALESCE(status_reason, '-'), updated_at))), 0) "
+            + "FROM sync_configs";
 
     private final Pool pool;
 
@@ -69,7 +80,7 @@ public class SyncConfigRepository {
     public Uni<SyncConfig> insert(SqlClient client, SyncConfig c) {
         Tuple params = Tuple.tuple().addString(c.name()).addString(c.tableName()).addLong(c.datasetId())
                 .addString(fieldsJson(c.fields())).addString(c.template()).addBoolean(c.enabled())
-                .addString(c.status().name()).addString(c.statusReason())
+                .addString(c.status().name()).addString(BoundedText.cut(c.statusReason(), BoundedText.REASON))
                 .addLocalDateTime(Timestamps.toDb(c.createdAt())).addLocalDateTime(Timestamps.toDb(c.updatedAt()));
         return client.preparedQuery(INSERT).execute(params).map(rows -> {
             long id = rows.property(io.vertx.mutiny.mysqlclient.MySQLClient.LAST_INSERTED_ID);
@@ -82,13 +93,13 @@ public class SyncConfigRepository {
     public Uni<Boolean> update(SqlClient client, SyncConfig c) {
         Tuple params = Tuple.tuple().addString(c.name()).addString(c.tableName()).addLong(c.datasetId())
                 .addString(fieldsJson(c.fields())).addString(c.template()).addBoolean(c.enabled())
-                .addString(c.status().name()).addString(c.statusReason())
+                .addString(c.status().name()).addString(BoundedText.cut(c.statusReason(), BoundedText.REASON))
                 .addLocalDateTime(Timestamps.toDb(c.updatedAt())).addLong(c.id());
         return client.preparedQuery(UPDATE).execute(params).map(rows -> rows.rowCount() > 0);
     }
 
     public Uni<Void> setStatus(long id, ConfigStatus status, String reason, Instant at) {
-        return pool.preparedQuery(SET_STATUS).execute(Tuple.of(status.name(), reason, Timestamps.toDb(at), id))
+        return pool.preparedQuery(SET_STATUS).execute(Tuple.of(status.name(), BoundedText.cut(reason, BoundedText.REASON), Timestamps.toDb(at), id))
                 .replaceWithVoid();
     }
 
@@ -97,11 +108,25 @@ public class SyncConfigRepository {
         return pool.preparedQuery(CLEAR_ERROR).execute(Tuple.of(Timestamps.toDb(at), id)).map(r -> r.rowCount() > 0);
     }
 
+    /**
+     * Share-locks the config's row in the caller's transaction; false when the config no longer exists.
+     * A delete (which locks the row exclusively first, {@link #lockForDelete}) waits until the caller's
+     * transaction ends, and the caller waits for a delete in progress and then sees the config gone.
+     */
+    public Uni<Boolean> lockShared(SqlClient client, long id) {
+        return client.preparedQuery(LOCK_SHARED).execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext());
+    }
+
+    /** Locks the config's row exclusively in the caller's transaction, before deleting it and its state. */
+    public Uni<Boolean> lockForDelete(SqlClient client, long id) {
+        return client.preparedQuery(LOCK_EXCLUSIVE).execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext());
+    }
+
     public Uni<Boolean> delete(SqlClient client, long id) {
         return client.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() > 0);
     }
 
-    /** A cheap fingerprint of the table: changes whenever a config is added, edited or removed. */
+    /** A cheap fingerprint of the table: changes whenever a config is added, edited or removed (see LAST_CHANGE). */
     public Uni<String> fingerprint() {
         return pool.query(LAST_CHANGE).execute().map(rows -> {
             Row row = rows.iterator().next();

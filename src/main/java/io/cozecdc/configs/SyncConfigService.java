@@ -162,8 +162,10 @@ public class SyncConfigService {
     public Uni<Integer> delete(long id, boolean keepDocuments) {
         return find(id).chain(c -> Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
-            Uni<Integer> documents = keepDocuments ? ledger.forgetConfig(conn, id).replaceWith(0)
-                    : ledger.markConfigObsolete(conn, id, "sync configuration deleted", now);
+            // first: waits for the commits of the config's work in flight, and makes later ones see it gone
+            Uni<Integer> documents = configs.lockForDelete(conn, id).chain(() -> keepDocuments
+                    ? ledger.forgetConfig(conn, id).replaceWith(0)
+                    : ledger.markConfigObsolete(conn, id, "sync configuration deleted", now));
             return documents
                     .call(n -> synced.deleteConfig(conn, id))
                     .call(n -> failures.deleteConfig(conn, id))

@@ -9,6 +9,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.changelog.ChangeData;
+import io.cozecdc.common.BoundedText;
 import io.cozecdc.common.Sql;
 import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +29,7 @@ public class FailureRepository {
     /**
      * One open failure per record, holding its newest failed change: an older change never replaces a
      * newer one, even when two commits race (every assignment compares with the old log_id, which is
-     * therefore updated last).
+     * therefore updated last). A stored payload is never replaced with NULL for the same change.
      */
     static final String UPSERT = """
             INSERT INTO sync_failures (config_id, log_id, table_name, record_key, operation, payload, error_code,
@@ -38,7 +39,7 @@ public class FailureRepository {
             ON DUPLICATE KEY UPDATE
                 table_name = IF(VALUES(log_id) >= log_id, VALUES(table_name), table_name),
                 operation = IF(VALUES(log_id) >= log_id, VALUES(operation), operation),
-                payload = IF(VALUES(log_id) >= log_id, VALUES(payload), payload),
+                payload = IF(VALUES(log_id) > log_id, VALUES(payload), IF(VALUES(log_id) = log_id, COALESCE(VALUES(payload), payload), payload)),
                 error_code = IF(VALUES(log_id) >= log_id, VALUES(error_code), error_code),
                 error_message = IF(VALUES(log_id) >= log_id, VALUES(error_message), error_message),
                 logid = IF(VALUES(log_id) >= log_id, VALUES(logid), logid),
@@ -117,8 +118,8 @@ public class FailureRepository {
         }
         List<Tuple> batch = failures.stream().map(f -> Tuple.tuple().addLong(f.configId()).addLong(f.logId())
                 .addString(f.tableName()).addString(f.recordKey()).addString(f.operation())
-                .addString(ChangeData.write(f.payload())).addInteger(f.errorCode()).addString(truncate(f.errorMessage()))
-                .addString(f.logid()).addInteger(f.attempts()).addLocalDateTime(Timestamps.toDb(f.nextAttemptAt()))
+                .addString(ChangeData.write(f.payload())).addInteger(f.errorCode()).addString(BoundedText.cut(f.errorMessage(), BoundedText.ERROR_MESSAGE))
+                .addString(BoundedText.cut(f.logid(), BoundedText.LOGID)).addInteger(f.attempts()).addLocalDateTime(Timestamps.toDb(f.nextAttemptAt()))
                 .addString(f.status().name()).addLocalDateTime(Timestamps.toDb(f.capturedAt()))
                 .addLocalDateTime(Timestamps.toDb(f.createdAt())).addLocalDateTime(Timestamps.toDb(f.updatedAt())))
                 .toList();
@@ -267,9 +268,5 @@ public class FailureRepository {
         List<FailureRecord> failures = new ArrayList<>();
         rows.forEach(r -> failures.add(from(r)));
         return failures;
-    }
-
-    private static String truncate(String message) {
-        return message == null || message.length() <= 2000 ? message : message.substring(0, 1997) + "…";
     }
 }

@@ -75,7 +75,28 @@ public class BatchProcessor {
         String batch = owner.substring(owner.lastIndexOf('#') + 1);
         metrics.batch(changes.size());
         Log.info(messages.found(batch, changes.size()));
-        Router.Routing routing = Router.route(changes, registry::forTable, id -> registry.byId(id).orElse(null));
+        return route(changes).chain(routing -> process(owner, batch, changes, routing));
+    }
+
+    /**
+     * Routes by the registry; when that leaves changes no enabled config wants, reads the configs again
+     * first and routes again. This replica's registry may be up to a refresh interval old: a config
+     * created or enabled through another replica just before the change was written must not see the
+     * change marked processed as unrouted.
+     */
+    private Uni<Router.Routing> route(List<Change> changes) {
+        Router.Routing routing = routeNow(changes);
+        if (routing.unrouted().isEmpty()) {
+            return Uni.createFrom().item(routing);
+        }
+        return registry.refresh().map(v -> routeNow(changes));
+    }
+
+    private Router.Routing routeNow(List<Change> changes) {
+        return Router.route(changes, registry::forTable, id -> registry.byId(id).orElse(null));
+    }
+
+    private Uni<Integer> process(String owner, String batch, List<Change> changes, Router.Routing routing) {
         logTables(batch, changes);
         countUnrouted(routing.unrouted());
         List<Long> ids = changes.stream().map(Change::logId).toList();

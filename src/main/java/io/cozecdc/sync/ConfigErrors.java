@@ -29,6 +29,10 @@ public class ConfigErrors {
     private final SyncConfigRepository configs;
     private final ConfigRegistry registry;
     private final FailureRepository failures;
+    /** How often a failed status write is tried again before it is reported. */
+    static final int STATUS_WRITE_RETRIES = 3;
+    static final java.time.Duration STATUS_RETRY_BACKOFF = java.time.Duration.ofMillis(200);
+
     private final CozeApi coze;
     private final SyncControl control;
     private final Clock clock;
@@ -52,7 +56,13 @@ public class ConfigErrors {
         String reason = "Coze refused the configuration: " + error.describe();
         Log.errorf("Sync configuration '%s' (table %s, dataset %d) is now in ERROR: %s. Its changes are held "
                 + "until Coze accepts it again.", config.name(), config.tableName(), config.datasetId(), reason);
-        return configs.setStatus(config.id(), ConfigStatus.ERROR, reason, clock.instant()).chain(registry::refresh);
+        return configs.setStatus(config.id(), ConfigStatus.ERROR, reason, clock.instant())
+                // a lost write would leave the config ACTIVE (its changes retried against Coze's refusal, no
+                // alert): try it a few times, and say so when it still fails
+                .onFailure().retry().withBackOff(STATUS_RETRY_BACKOFF).atMost(STATUS_WRITE_RETRIES)
+                .onFailure().invoke(e -> Log.errorf("Could not record the ERROR status of sync configuration '%s' "
+                        + "after %d retries: %s", config.name(), STATUS_WRITE_RETRIES, e.getMessage()))
+                .chain(registry::refresh);
     }
 
     @Scheduled(every = "${cdc.configs.probe-interval:30s}", identity = "cdc-config-probe",

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.common.BoundedText;
 import io.cozecdc.common.Sql;
 import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
@@ -27,6 +28,8 @@ public class LedgerRepository {
     static final String INSERT = "INSERT INTO coze_documents (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     static final String OBSOLETE = "UPDATE coze_documents SET state = 'OBSOLETE', state_reason = ?, next_check_at = ? "
             + "WHERE state <> 'OBSOLETE' AND document_id IN ";
+    static final String OBSOLETE_IF_PROCESSING = "UPDATE coze_documents SET state = 'OBSOLETE', state_reason = ?, "
+            + "next_check_at = ? WHERE document_id = ? AND state = 'PROCESSING'";
     static final String DONE = "UPDATE coze_documents SET state = 'DONE', state_reason = NULL WHERE document_id IN ";
     /** Due work of one state, oldest first, skipping rows another replica is taking right now. */
     static final String CLAIM = "SELECT " + COLUMNS + " FROM coze_documents WHERE state = ? AND next_check_at <= ? "
@@ -61,7 +64,7 @@ public class LedgerRepository {
         }
         List<Tuple> batch = docs.stream().map(d -> Tuple.tuple().addString(d.documentId()).addLong(d.configId())
                 .addLong(d.datasetId()).addString(d.recordKey()).addLong(d.logId()).addString(d.contentHash())
-                .addString(d.state().name()).addString(d.stateReason()).addLocalDateTime(Timestamps.toDb(d.capturedAt()))
+                .addString(d.state().name()).addString(BoundedText.cut(d.stateReason(), BoundedText.REASON)).addLocalDateTime(Timestamps.toDb(d.capturedAt()))
                 .addLocalDateTime(Timestamps.toDb(d.createdAt())).addLocalDateTime(Timestamps.toDb(d.nextCheckAt()))
                 .addInteger(d.deleteAttempts())).toList();
         return client.preparedQuery(INSERT).executeBatch(batch).replaceWithVoid();
@@ -76,9 +79,20 @@ public class LedgerRepository {
         if (documentIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Tuple params = Tuple.of(reason, Timestamps.toDb(now.plus(DocumentJanitor.HANDOVER)));
+        Tuple params = Tuple.of(BoundedText.cut(reason, BoundedText.REASON), Timestamps.toDb(now.plus(DocumentJanitor.HANDOVER)));
         documentIds.forEach(params::addString);
         return client.preparedQuery(OBSOLETE + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
+    }
+
+    /**
+     * Marks one document for deletion only if it is still PROCESSING (not promoted or replaced since it
+     * was read); true when it was. Like {@link #markObsolete}, the caller deletes it at once.
+     */
+    public Uni<Boolean> markObsoleteIfProcessing(SqlClient client, String documentId, String reason, Instant now) {
+        return client.preparedQuery(OBSOLETE_IF_PROCESSING)
+                .execute(Tuple.of(BoundedText.cut(reason, BoundedText.REASON),
+                        Timestamps.toDb(now.plus(DocumentJanitor.HANDOVER)), documentId))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     /** Marks documents processed (live or kept). */
@@ -119,7 +133,7 @@ public class LedgerRepository {
 
     /** Records a failed deletion and when to try again. */
     public Uni<Void> deleteFailed(List<String> documentIds, String reason, Instant retryAt) {
-        Tuple params = Tuple.of(Timestamps.toDb(retryAt), reason);
+        Tuple params = Tuple.of(Timestamps.toDb(retryAt), BoundedText.cut(reason, BoundedText.REASON));
         documentIds.forEach(params::addString);
         return pool.preparedQuery(DELETE_FAILED + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
     }
@@ -168,7 +182,7 @@ public class LedgerRepository {
 
     /** Marks every wanted document of a config for deletion from Coze; returns how many. */
     public Uni<Integer> markConfigObsolete(SqlClient client, long configId, String reason, Instant now) {
-        return client.preparedQuery(OBSOLETE_CONFIG).execute(Tuple.of(reason, Timestamps.toDb(now), configId))
+        return client.preparedQuery(OBSOLETE_CONFIG).execute(Tuple.of(BoundedText.cut(reason, BoundedText.REASON), Timestamps.toDb(now), configId))
                 .map(RowSet::rowCount);
     }
 

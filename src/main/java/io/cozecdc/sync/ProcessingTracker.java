@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.common.JobRounds;
 import io.cozecdc.common.JobSettings;
 import io.cozecdc.common.Sql;
@@ -38,7 +37,6 @@ public class ProcessingTracker {
     private final Promoter promoter;
     private final DocumentJanitor janitor;
     private final SyncConfigRepository configs;
-    private final ChangeLogRepository changeLog;
     private final CozeApi coze;
     private final SyncControl control;
     private final SyncSettings settings;
@@ -48,7 +46,7 @@ public class ProcessingTracker {
     private final JobSettings jobs;
 
     public ProcessingTracker(LedgerRepository ledger, SyncCommitter committer, Promoter promoter, DocumentJanitor janitor,
-            SyncConfigRepository configs, ChangeLogRepository changeLog, CozeApi coze, SyncControl control,
+            SyncConfigRepository configs, CozeApi coze, SyncControl control,
             SyncSettings settings, SyncMetrics metrics, Clock clock, JobRounds rounds, JobSettings jobs) {
         this.rounds = rounds;
         this.jobs = jobs;
@@ -57,7 +55,6 @@ public class ProcessingTracker {
         this.promoter = promoter;
         this.janitor = janitor;
         this.configs = configs;
-        this.changeLog = changeLog;
         this.coze = coze;
         this.control = control;
         this.settings = settings;
@@ -176,8 +173,7 @@ public class ProcessingTracker {
             metrics.documentFailed(config.name());
             Log.warnf("Document %s of config '%s' (record %s): %s; it will be uploaded again", doc.documentId(),
                     config.name(), doc.recordKey(), reason);
-            return changeLog.find(List.of(doc.logId()))
-                    .chain(changes -> committer.processingFailed(config, doc, code, reason, changes.get(doc.logId())));
+            return committer.processingFailed(config, doc, code, reason);
         });
     }
 

@@ -11,8 +11,10 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.changelog.Change;
+import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.common.Sql;
 import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.Backoff;
 import io.cozecdc.failures.FailureCodes;
 import io.cozecdc.failures.FailureRecord;
@@ -35,16 +37,20 @@ public class SyncCommitter {
     private final SyncedDocumentRepository synced;
     private final LedgerRepository ledger;
     private final FailureRepository failures;
+    private final ChangeLogRepository changeLog;
+    private final SyncConfigRepository configs;
     private final Backoff backoff;
     private final SyncSettings settings;
     private final Clock clock;
 
     public SyncCommitter(Pool pool, SyncedDocumentRepository synced, LedgerRepository ledger, FailureRepository failures,
-            Backoff backoff, SyncSettings settings, Clock clock) {
+            ChangeLogRepository changeLog, SyncConfigRepository configs, Backoff backoff, SyncSettings settings, Clock clock) {
         this.pool = pool;
         this.synced = synced;
         this.ledger = ledger;
         this.failures = failures;
+        this.changeLog = changeLog;
+        this.configs = configs;
         this.backoff = backoff;
         this.settings = settings;
         this.clock = clock;
@@ -57,12 +63,34 @@ public class SyncCommitter {
         List<String> keys = outcomes.stream().map(o -> o.change().recordKey()).distinct().toList();
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
-            return synced.lock(conn, config.id(), keys, now)
-                    .chain(states -> failures.find(conn, config.id(), keys)
-                            .map(open -> plan(config, outcomes, states, open, now)))
-                    .call(plan -> write(conn, config, plan, now))
-                    .map(plan -> new CommitResult(plan.statuses, plan.obsolete));
+            return configs.lockShared(conn, config.id()).chain(exists -> !exists ? configGone(conn, config, outcomes, now)
+                    : synced.lock(conn, config.id(), keys, now)
+                            .chain(states -> failures.find(conn, config.id(), keys)
+                                    .map(open -> plan(config, outcomes, states, open, now)))
+                            .call(plan -> write(conn, config, plan, now))
+                            .map(plan -> new CommitResult(plan.statuses, plan.obsolete)));
         });
+    }
+
+    /**
+     * The configuration was deleted while its work was in flight: nothing of it is written back (no
+     * mapping, no failure). The documents Coze created for it are recorded OBSOLETE and returned, so
+     * they are deleted at once (the janitor's sweep is the safety net). Every change is STALE.
+     */
+    private Uni<CommitResult> configGone(SqlConnection conn, SyncConfig config, List<Outcome> outcomes, Instant now) {
+        Plan plan = new Plan();
+        for (Outcome outcome : outcomes) {
+            if (outcome instanceof Outcome.Created c) {
+                plan.ledger.add(ledgerRow(config, c.change(), c, DocumentState.OBSOLETE, "sync configuration deleted", now,
+                        now.plus(DocumentJanitor.HANDOVER)));
+                plan.obsolete.add(c.documentId());
+            }
+            plan.statuses.put(outcome.change(), CommitStatus.STALE);
+        }
+        io.quarkus.logging.Log.infof("Sync configuration '%s' was deleted while %d of its changes were in flight: "
+                + "nothing of them is kept, %d documents they created will be deleted", config.name(), outcomes.size(),
+                plan.obsolete.size());
+        return ledger.insert(conn, plan.ledger).replaceWith(new CommitResult(plan.statuses, plan.obsolete));
     }
 
     private Plan plan(SyncConfig config, List<Outcome> outcomes, Map<String, DocState> locked,
@@ -195,34 +223,68 @@ public class SyncCommitter {
     }
 
     /**
-     * Coze failed to process a document (or did not finish in time). It is marked for deletion; if it
-     * was the record's wanted replacement, the change goes to the retry queue to be uploaded again
-     * (the old document stays live meanwhile). {@code change} is the change it carried, or null when
-     * the change log no longer has it. Returns the documents to delete.
+     * Coze failed to process a document (or did not finish in time). It is marked for deletion if it is
+     * still PROCESSING (a replica with a newer progress answer may have promoted it meanwhile); if it
+     * was the record's wanted replacement, the record goes to the retry queue to be uploaded again (the
+     * old document stays live meanwhile), under its newest accepted change: a later change whose text
+     * equalled this document's raised the record's guard without a call of its own, and a retry of the
+     * document's older change would be judged stale. Returns the documents to delete.
      */
-    public Uni<List<String>> processingFailed(SyncConfig config, LedgerDocument doc, int code, String reason, Change change) {
+    public Uni<List<String>> processingFailed(SyncConfig config, LedgerDocument doc, int code, String reason) {
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
-            return synced.lockIfPresent(conn, doc.configId(), doc.recordKey()).chain(state -> {
-                Uni<Void> work = ledger.markObsolete(conn, List.of(doc.documentId()), reason, now);
+            return synced.lockIfPresent(conn, doc.configId(), doc.recordKey())
+                    .chain(state -> ledger.markObsoleteIfProcessing(conn, doc.documentId(), reason, now).chain(marked -> {
+                if (!marked) {
+                    // promoted (or replaced) meanwhile, by another replica whose progress answer was newer:
+                    // the document may be live now, so it must not be deleted
+                    return Uni.createFrom().item(List.<String>of());
+                }
+                Uni<Void> work = Uni.createFrom().voidItem();
                 if (state != null && doc.documentId().equals(state.pendingDocumentId())) {
-                    Change failed = change != null ? change
-                            : new Change(doc.logId(), config.tableName(), doc.recordKey(), io.cozecdc.changelog.Operation.UPDATE,
-                                    null, doc.capturedAt(), null);
-                    boolean noPayload = failed.data() == null;
-                    String message = noPayload ? reason + "; the change is no longer in the change log: run a resync" : reason;
+                    long newest = Math.max(state.lastLogId(), doc.logId());
                     work = work.chain(() -> synced.save(conn, List.of(state.withoutPending()), now))
-                            .chain(() -> failures.find(conn, config.id(), List.of(doc.recordKey())))
-                            .chain(open -> {
-                                Plan plan = new Plan();
-                                record(config, failed, code, message, null, plan, now, open.get(doc.recordKey()),
-                                        noPayload, false);
-                                return failures.upsert(conn, plan.failures);
-                            });
+                            .chain(() -> changeLog.find(List.of(newest, doc.logId())))
+                            .chain(changes -> failures.find(conn, config.id(), List.of(doc.recordKey()))
+                                    .chain(open -> {
+                                        Change failed = requeued(config, doc, newest, changes, open.get(doc.recordKey()));
+                                        boolean noPayload = failed.data() == null;
+                                        String message = noPayload
+                                                ? reason + "; the change is no longer in the change log: run a resync"
+                                                : reason;
+                                        Plan plan = new Plan();
+                                        record(config, failed, code, message, null, plan, now, open.get(doc.recordKey()),
+                                                noPayload, false);
+                                        return failures.upsert(conn, plan.failures);
+                                    }));
                 }
                 return work.replaceWith(List.of(doc.documentId()));
-            });
+            }));
         });
+    }
+
+    /**
+     * The change to upload again, under the record's newest accepted change {@code newest}, with the
+     * first payload found of: its change-log row; the open failure of it (a retry carries its payload
+     * for its whole life, long after the change log was cleaned); the failed document's own change (same
+     * rendered text, by the UNCHANGED rule that let {@code newest} through), from the change log or from
+     * the open failure. Without any, a change without payload (only a resync can help then).
+     */
+    private static Change requeued(SyncConfig config, LedgerDocument doc, long newest, Map<Long, Change> changes,
+            FailureRecord open) {
+        for (long logId : new long[] { newest, doc.logId() }) {
+            Change logged = changes.get(logId);
+            if (logged != null && logged.data() != null) {
+                return new Change(newest, logged.table(), logged.recordKey(), logged.operation(), logged.data(),
+                        logged.capturedAt(), null);
+            }
+            if (open != null && open.logId() == logId && open.payload() != null) {
+                return new Change(newest, open.tableName(), open.recordKey(),
+                        io.cozecdc.changelog.Operation.valueOf(open.operation()), open.payload(), open.capturedAt(), null);
+            }
+        }
+        return new Change(newest, config.tableName(), doc.recordKey(), io.cozecdc.changelog.Operation.UPDATE, null,
+                doc.capturedAt(), null);
     }
 
     private Uni<Void> write(SqlConnection conn, SyncConfig config, Plan plan, Instant now) {

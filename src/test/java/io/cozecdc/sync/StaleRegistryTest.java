@@ -1,0 +1,80 @@
+package io.cozecdc.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.testing.InjectFakeCoze;
+import io.cozecdc.testing.PipelineSupport;
+import io.cozecdc.testing.coze.FakeCoze;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Review finding 5: this process plays a replica whose view of the configurations is old. Another
+ * replica (played by SQL, as its API would write it) enables a configuration; its clock is behind the
+ * replica that last wrote a configuration, so updated_at does not move the table's newest timestamp.
+ */
+@QuarkusTest
+class StaleRegistryTest {
+
+    @InjectFakeCoze
+    FakeCoze coze;
+    @Inject
+    PipelineSupport support;
+    @Inject
+    ConfigRegistry registry;
+    String dataset;
+    SyncConfig late;
+
+    @BeforeEach
+    void setUp() {
+        support.reset();
+        dataset = coze.createDataset("stale-registry-kb");
+        SyncConfig other = support.config("other", "suppliers", coze.createDataset("other-kb"), List.of("id", "name"), null);
+        // the last write of a replica whose clock is an hour ahead
+        support.db().update("UPDATE sync_configs SET updated_at = NOW(3) + INTERVAL 1 HOUR WHERE id = ?", other.id());
+        late = support.config("late", "products", dataset, List.of("id", "name"), null);
+        support.db().update("UPDATE sync_configs SET enabled = 0, status = 'PAUSED', updated_at = NOW(3) WHERE id = ?", late.id());
+        registry.refresh().await().atMost(PipelineSupport.WAIT);
+        assertThat(registry.forTable("products")).isEmpty();
+    }
+
+    @AfterEach
+    void tearDown() {
+        support.stop();
+        coze.reset();
+    }
+
+    @Test
+    void aConfigEnabledThroughAnotherReplicaReachesThisReplicasRegistry() {
+        support.start();
+        enableThroughAnotherReplica();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !registry.forTable("products").isEmpty());
+    }
+
+    @Test
+    void aChangeWrittenRightAfterAnEnableThroughAnotherReplicaIsSynced() {
+        support.start();
+        enableThroughAnotherReplica();
+        String id = support.insertProduct("S1", "right after the enable", "1.00", null, 1);
+
+        await().atMost(PipelineSupport.WAIT).until(() -> support.pending() == 0
+                && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
+                && !coze.documents(dataset).isEmpty());
+        assertThat(support.documentsByKey(dataset, "id").keySet()).containsExactly(id);
+    }
+
+    private void enableThroughAnotherReplica() {
+        support.db().update("UPDATE sync_configs SET enabled = 1, status = 'ACTIVE', updated_at = NOW(3) WHERE id = ?", late.id());
+    }
+}
