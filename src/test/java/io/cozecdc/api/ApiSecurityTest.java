@@ -101,6 +101,61 @@ class ApiSecurityTest {
     }
 
     @Test
+    void everyDocumentedErrorCarriesAnExampleOfItsOwnStatus() throws Exception {
+        OpenAPI api = openApi();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> checked = new ArrayList<>();
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> op.getResponses().forEach((code, response) -> {
+            if (!code.startsWith("4")) {
+                return;
+            }
+            String name = method + " " + path + " " + code;
+            var media = response.getContent().get("application/problem+json");
+            assertThat(media.getExamples()).as("examples of %s", name).isNotEmpty();
+            media.getExamples().forEach((exampleName, example) -> {
+                Object value = example.getValue();
+                com.fasterxml.jackson.databind.JsonNode problem;
+                try {
+                    problem = value instanceof String text ? json.readTree(text) : json.valueToTree(value);
+                } catch (Exception e) {
+                    throw new AssertionError(name + ": example " + exampleName + " is not JSON: " + value, e);
+                }
+                assertThat(problem.path("status").asInt()).as("status of example %s of %s", exampleName, name)
+                        .isEqualTo(Integer.parseInt(code));
+                assertThat(problem.path("type").asText()).as("type of example %s of %s", exampleName, name)
+                        .startsWith("urn:coze-cdc:problem:");
+            });
+            checked.add(name);
+        })));
+        assertThat(checked).hasSizeGreaterThan(40);
+    }
+
+    @Test
+    void schemasAreTypedAsTheyAreWithRealisticExamples() {
+        var schemas = openApi().getComponents().getSchemas();
+        assertThat(schemas.get("SyncConfig").getProperties().get("status").getEnum()).containsExactly("ACTIVE", "PAUSED", "ERROR");
+        assertThat(schemas.get("Failure").getProperties().get("status").getEnum()).containsExactly("RETRYING", "DEAD");
+        assertThat(schemas.get("Backfill").getProperties().get("state").getEnum()).containsExactly("RUNNING", "DONE", "CANCELLED", "FAILED");
+        assertThat(schemas.get("Table").getProperties().get("triggers").getEnum()).containsExactly("INSTALLED", "MISSING", "DRIFTED");
+        var payload = schemas.get("Failure").getProperties().get("payload");
+        assertThat(payload.getType()).as("payload type").isEqualTo("object");
+        assertThat(payload.getProperties()).as("no JSON-node internals").isNullOrEmpty();
+        assertThat(payload.get$ref()).isNull();
+        // every answer's fields show a value a reader would see, not Swagger UI's "string" or a 2022 date
+        for (String schema : List.of("SyncConfig", "ConfigStats", "Backfill", "Failure", "FailurePage", "Table", "PendingChanges",
+                "PendingTable", "ImportResult")) {
+            schemas.get(schema).getProperties().forEach((field, property) -> {
+                boolean ref = property.get$ref() != null || property.getItems() != null && property.getItems().get$ref() != null;
+                if (!ref) {
+                    assertThat(property.getExample()).as("example of %s.%s", schema, field).isNotNull();
+                    assertThat(String.valueOf(property.getExample())).as("example of %s.%s", schema, field)
+                            .isNotEqualTo("string").doesNotContain("2022-");
+                }
+            });
+        }
+    }
+
+    @Test
     void theRightTokenIsAccepted() {
         given().header("Authorization", "Bearer test-api-token-91c2").get("/api/v1/changes/pending")
                 .then().statusCode(200).body("total", equalTo(0));
