@@ -132,27 +132,39 @@ class ApiSecurityTest {
 
     @Test
     void schemasAreTypedAsTheyAreWithRealisticExamples() {
-        var schemas = openApi().getComponents().getSchemas();
-        assertThat(schemas.get("SyncConfig").getProperties().get("status").getEnum()).containsExactly("ACTIVE", "PAUSED", "ERROR");
-        assertThat(schemas.get("Failure").getProperties().get("status").getEnum()).containsExactly("RETRYING", "DEAD");
-        assertThat(schemas.get("Backfill").getProperties().get("state").getEnum()).containsExactly("RUNNING", "DONE", "CANCELLED", "FAILED");
-        assertThat(schemas.get("Table").getProperties().get("triggers").getEnum()).containsExactly("INSTALLED", "MISSING", "DRIFTED");
-        var payload = schemas.get("Failure").getProperties().get("payload");
-        assertThat(payload.getType()).as("payload type").isEqualTo("object");
+        Map<String, io.swagger.v3.oas.models.media.Schema> schemas = openApi().getComponents().getSchemas();
+        assertThat(property(schemas, "SyncConfig", "status").getEnum()).containsExactly("ACTIVE", "PAUSED", "ERROR");
+        assertThat(property(schemas, "Failure", "status").getEnum()).containsExactly("RETRYING", "DEAD");
+        assertThat(property(schemas, "Backfill", "state").getEnum()).containsExactly("RUNNING", "DONE", "CANCELLED", "FAILED");
+        assertThat(property(schemas, "Table", "triggers").getEnum()).containsExactly("INSTALLED", "MISSING", "DRIFTED");
+        io.swagger.v3.oas.models.media.Schema<?> payload = property(schemas, "Failure", "payload");
+        // OpenAPI 3.1 writes the type as a list
+        assertThat(payload.getType() != null ? java.util.Set.of(payload.getType()) : payload.getTypes()).as("payload type")
+                .containsExactly("object");
         assertThat(payload.getProperties()).as("no JSON-node internals").isNullOrEmpty();
         assertThat(payload.get$ref()).isNull();
         // every answer's fields show a value a reader would see, not Swagger UI's "string" or a 2022 date
         for (String schema : List.of("SyncConfig", "ConfigStats", "Backfill", "Failure", "FailurePage", "Table", "PendingChanges",
                 "PendingTable", "ImportResult")) {
-            schemas.get(schema).getProperties().forEach((field, property) -> {
-                boolean ref = property.get$ref() != null || property.getItems() != null && property.getItems().get$ref() != null;
+            Map<String, io.swagger.v3.oas.models.media.Schema> properties = schemas.get(schema).getProperties();
+            properties.forEach((field, p) -> {
+                boolean ref = p.get$ref() != null || p.getItems() != null && p.getItems().get$ref() != null;
                 if (!ref) {
-                    assertThat(property.getExample()).as("example of %s.%s", schema, field).isNotNull();
-                    assertThat(String.valueOf(property.getExample())).as("example of %s.%s", schema, field)
+                    // OpenAPI 3.1 writes a property's example as a list, "examples"
+                    Object example = p.getExample() != null ? p.getExample()
+                            : p.getExamples() == null || p.getExamples().isEmpty() ? null : p.getExamples().get(0);
+                    assertThat(example).as("example of %s.%s", schema, field).isNotNull();
+                    assertThat(String.valueOf(example)).as("example of %s.%s", schema, field)
                             .isNotEqualTo("string").doesNotContain("2022-");
                 }
             });
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static io.swagger.v3.oas.models.media.Schema<Object> property(Map<String, io.swagger.v3.oas.models.media.Schema> schemas,
+            String schema, String field) {
+        return (io.swagger.v3.oas.models.media.Schema<Object>) schemas.get(schema).getProperties().get(field);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.cozecdc.devdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,32 @@ class EmbeddedMariaDbRestartTest {
             rows.next();
             assertThat(rows.getInt(1)).as("rows after a restart").isEqualTo(2);
         }
+    }
+
+    /**
+     * The stop hook runs beside Quarkus's own shutdown, which still gives this replica's claims back
+     * through its pool: the server stays up while a client is connected, and stops once it has gone.
+     */
+    @Test
+    void theStopHookWaitsForTheServicesConnectionsToClose() throws Exception {
+        base = Files.createTempDirectory("coze-cdc-devdb-stop-");
+        int port = EmbeddedMariaDb.freePort();
+        running = EmbeddedMariaDb.launch(base, BINARIES, port, true);
+        Connection service = DriverManager.getConnection(EmbeddedMariaDb.jdbcUrl(port), EmbeddedMariaDb.USER, EmbeddedMariaDb.PASSWORD);
+        DB db = running;
+        Thread hook = new Thread(() -> EmbeddedMariaDb.stopWhenUnused(db, port));
+        hook.start();
+        Thread.sleep(1500);
+        assertThat(hook.isAlive()).as("still waiting while the service is connected").isTrue();
+        try (Statement s = service.createStatement(); ResultSet rows = s.executeQuery("SELECT 1")) {
+            assertThat(rows.next()).as("the service can still release its claims").isTrue();
+        }
+        service.close();
+        hook.join(15_000);
+        assertThat(hook.isAlive()).as("stopped once the service let go").isFalse();
+        running = null;
+        assertThatThrownBy(() -> DriverManager.getConnection(EmbeddedMariaDb.jdbcUrl(port), EmbeddedMariaDb.USER,
+                EmbeddedMariaDb.PASSWORD).close()).as("server stopped").isInstanceOf(java.sql.SQLException.class);
     }
 
     @AfterEach
