@@ -94,6 +94,23 @@ class ApiErrorsTest {
     }
 
     @Test
+    void aMisspeltParameterIsRefusedNotIgnored() {
+        int id = api().body(config("typo", "products", dataset, "[]")).post("/api/v1/sync-configs").then().statusCode(201)
+                .extract().path("id");
+        for (String typo : List.of("keepdocuments", "keepDocument", "keep_documents")) {
+            api().queryParam(typo, "true").delete("/api/v1/sync-configs/" + id).then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].field", equalTo(typo))
+                    .body("errors[0].message", equalTo("is not a parameter of this operation; it takes keepDocuments"));
+        }
+        api().get("/api/v1/sync-configs/" + id).then().statusCode(200);
+        api().get("/api/v1/changes/pending?verbose=true").then().statusCode(400)
+                .body("errors[0].message", equalTo("is not a parameter of this operation; it takes none"));
+        api().get("/api/v1/failures?size=10&pgae=2").then().statusCode(400).body("errors[0].field", equalTo("pgae"))
+                .body("errors[0].message", equalTo("is not a parameter of this operation; it takes configId, page, size, status"));
+    }
+
+    @Test
     void aMalformedDryRunFlagImportsNothing() {
         String bundle = "{\"syncConfigs\":[" + config("imported", "products", dataset, "[]") + "]}";
         for (String typo : List.of("yes", "1", "on", "", "True")) {
