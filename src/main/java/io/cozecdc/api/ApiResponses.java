@@ -13,6 +13,42 @@ public final class ApiResponses {
             "errors":[{"field":"datasetId","message":"must be a positive 64-bit integer written as a string, e.g. \\"7486431234567890123\\""},\
             {"field":"fields[1]","message":"'colour' is not a column of table products"}]}""";
 
+    public static final String PARAMETER_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:validation","title":"Invalid request","status":400,\
+            "detail":"2 fields are invalid","instance":"/api/v1/failures",\
+            "errors":[{"field":"configId","message":"must be a whole number from 1 to 9223372036854775807, not 'abc'"},\
+            {"field":"size","message":"must be a whole number from 1 to 500, not '5000'"}]}""";
+    public static final String ID_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:validation","title":"Invalid request","status":400,\
+            "detail":"id: must be a whole number from 1 to 9223372036854775807, not 'abc'","instance":"/api/v1/sync-configs/abc",\
+            "errors":[{"field":"id","message":"must be a whole number from 1 to 9223372036854775807, not 'abc'"}]}""";
+    public static final String UNAUTHORIZED_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:unauthorized","title":"Unauthorized","status":401,\
+            "detail":"this API needs the header Authorization: Bearer <CDC_API_TOKEN>","instance":"/api/v1/sync-configs"}""";
+    public static final String CONFIG_NOT_FOUND_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:not-found","title":"Not found","status":404,\
+            "detail":"no sync configuration with id 42","instance":"/api/v1/sync-configs/42"}""";
+    public static final String FAILURE_NOT_FOUND_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:not-found","title":"Not found","status":404,\
+            "detail":"no failure with id 42","instance":"/api/v1/failures/42"}""";
+    public static final String TABLE_NOT_FOUND_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:not-found","title":"Not found","status":404,\
+            "detail":"table orders is not captured","instance":"/api/v1/tables/orders"}""";
+    public static final String CONFLICT_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:conflict","title":"Conflict","status":409,\
+            "detail":"a sync configuration named 'products-public' already exists (id 1)","instance":"/api/v1/sync-configs"}""";
+    public static final String DISABLED_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:conflict","title":"Conflict","status":409,\
+            "detail":"sync configuration 'products-public' is disabled; enable it first","instance":"/api/v1/sync-configs/1/resync"}""";
+    public static final String TABLE_IN_USE_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:conflict","title":"Conflict","status":409,\
+            "detail":"table products is used by enabled sync configurations [products-public]; disable or delete them first",\
+            "instance":"/api/v1/tables/products"}""";
+    public static final String TABLE_INVALID_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:validation","title":"Invalid request","status":400,\
+            "detail":"table: Table 'orders' has no primary key","instance":"/api/v1/tables",\
+            "errors":[{"field":"table","message":"Table 'orders' has no primary key"}]}""";
+
     private ApiResponses() {
     }
 }

@@ -37,7 +37,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "tables")
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", description = ApiResponses.UNAUTHORIZED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "unauthorized", value = ApiResponses.UNAUTHORIZED_EXAMPLE)))
 public class TableResource {
 
     private final TriggerService triggers;
@@ -72,7 +72,7 @@ public class TableResource {
             examples = @ExampleObject(name = "products", value = "{\"table\":\"products\"}")))
     @APIResponse(responseCode = "201", description = "Installed", content = @Content(schema = @Schema(implementation = TableView.class)))
     @APIResponse(responseCode = "400", description = "No such table, or it cannot be captured (the problem says why)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "invalid", value = ApiResponses.TABLE_INVALID_EXAMPLE)))
     public Uni<Response> install(TableRequest request) {
         if (request == null || request.table() == null || request.table().isBlank()) {
             throw ApiException.invalid("table", "is required");
@@ -92,9 +92,9 @@ public class TableResource {
             + "configuration uses the table.")
     @APIResponse(responseCode = "204", description = "Removed")
     @APIResponse(responseCode = "404", description = "The table is not captured",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "not-found", value = ApiResponses.TABLE_NOT_FOUND_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "An enabled configuration uses the table",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "conflict", value = ApiResponses.TABLE_IN_USE_EXAMPLE)))
     public Uni<Void> remove(@PathParam("table") String table) {
         return configs.findEnabled().chain(enabled -> {
             List<String> users = enabled.stream().filter(c -> c.tableName().equals(table)).map(SyncConfig::name).toList();
@@ -131,9 +131,9 @@ public class TableResource {
             + "triggers, for a DBA who prefers to run them by hand in the mysql client.")
     @APIResponse(responseCode = "200", description = "The SQL script", content = @Content(mediaType = MediaType.TEXT_PLAIN))
     @APIResponse(responseCode = "404", description = "No such table",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "not-found", value = ApiResponses.TABLE_NOT_FOUND_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "The table cannot be captured (the problem says why)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "invalid", value = ApiResponses.TABLE_INVALID_EXAMPLE)))
     public Uni<String> triggerSql(@PathParam("table") String table) {
         return triggers.triggerSql(table)
                 .onFailure(UnknownTableException.class).transform(e -> ApiException.notFound(e.getMessage()))
@@ -152,10 +152,14 @@ public class TableResource {
 
     /** A captured table as the API shows it. */
     @Schema(name = "Table")
-    public record TableView(String table, String keyColumn, Instant installedAt,
-            @Schema(description = "INSTALLED, MISSING or DRIFTED") String triggers,
-            @Schema(description = "Why the triggers are not INSTALLED") String detail,
-            @Schema(description = "Sync configurations using the table") List<String> configs) {
+    public record TableView(@Schema(example = "products") String table,
+            @Schema(example = "id") String keyColumn,
+            @Schema(example = "2026-12-02T08:15:30.120Z") Instant installedAt,
+            @Schema(description = "INSTALLED, MISSING or DRIFTED", enumeration = {"INSTALLED", "MISSING", "DRIFTED"},
+                    example = "INSTALLED") String triggers,
+            @Schema(description = "Why the triggers are not INSTALLED", example = "column 'colour' was added since install")
+            String detail,
+            @Schema(description = "Sync configurations using the table", example = "[\"products-public\"]") List<String> configs) {
 
         static TableView of(CaptureStatus s, List<String> configs) {
             return new TableView(s.table(), s.keyColumn(), s.installedAt(), s.state().name(),

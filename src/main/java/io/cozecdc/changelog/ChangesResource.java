@@ -24,7 +24,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", description = ApiResponses.UNAUTHORIZED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "unauthorized", value = ApiResponses.UNAUTHORIZED_EXAMPLE)))
 public class ChangesResource {
 
     private final PendingStatsService pending;
@@ -58,9 +58,9 @@ public class ChangesResource {
 
     /** Pending figures as the API shows them. */
     @Schema(name = "PendingChanges")
-    public record PendingView(long total,
-            @Schema(description = "Capture time of the oldest pending change") Instant oldestAt,
-            @Schema(description = "Seconds the oldest pending change has waited") double oldestAgeSeconds,
+    public record PendingView(@Schema(example = "3") long total,
+            @Schema(description = "Capture time of the oldest pending change", example = "2026-12-02T08:15:29.870Z") Instant oldestAt,
+            @Schema(description = "Seconds the oldest pending change has waited", example = "0.42") double oldestAgeSeconds,
             List<TableView> tables) {
 
         static PendingView of(PendingStats s) {
@@ -72,6 +72,7 @@ public class ChangesResource {
 
     /** Pending figures of one table. */
     @Schema(name = "PendingTable")
-    public record TableView(String table, long pending, Instant oldestAt, double oldestAgeSeconds) {
+    public record TableView(@Schema(example = "products") String table, @Schema(example = "2") long pending,
+            @Schema(example = "2026-12-02T08:15:29.870Z") Instant oldestAt, @Schema(example = "0.42") double oldestAgeSeconds) {
     }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 import io.cozecdc.api.ApiException;
 import io.cozecdc.api.FieldError;
+
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -136,6 +139,9 @@ public class ConfigTransfer {
     }
 
     /** What an import did (or, in a dry run, would do). */
-    public record ImportResult(boolean dryRun, List<String> created, List<String> updated, List<String> unchanged) {
+    public record ImportResult(@Schema(example = "false") boolean dryRun,
+            @Schema(example = "[\"products-en\"]") List<String> created,
+            @Schema(example = "[\"suppliers-kb\"]") List<String> updated,
+            @Schema(example = "[]") List<String> unchanged) {
     }
 }

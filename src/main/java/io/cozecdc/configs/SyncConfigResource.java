@@ -6,7 +6,6 @@ import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -15,11 +14,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -30,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.cozecdc.api.ApiException;
 import io.cozecdc.api.ApiResponses;
+import io.cozecdc.api.Params;
 import io.cozecdc.api.Problem;
 import io.smallrye.mutiny.Uni;
 
@@ -38,7 +41,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "sync-configs")
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", description = ApiResponses.UNAUTHORIZED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "unauthorized", value = ApiResponses.UNAUTHORIZED_EXAMPLE)))
 public class SyncConfigResource {
 
     static final String EXAMPLE = """
@@ -77,7 +80,7 @@ public class SyncConfigResource {
     @APIResponse(responseCode = "400", description = ApiResponses.BAD_REQUEST, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "invalid", value = ApiResponses.VALIDATION_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "A configuration with this name exists",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "conflict", value = ApiResponses.CONFLICT_EXAMPLE)))
     public Uni<Response> create(SyncConfigRequest request) {
         return service.create(requireBody(request)).map(view -> Response.created(URI.create("/api/v1/sync-configs/" + view.id()))
                 .entity(view).build());
@@ -104,10 +107,13 @@ public class SyncConfigResource {
     @Path("/{id}")
     @Operation(summary = "Get a sync configuration", description = "With its status, counters and backfill progress.")
     @APIResponse(responseCode = "200", description = "The configuration", content = @Content(schema = @Schema(implementation = SyncConfigView.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a whole number from 1 to 9223372036854775807",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "invalid", value = ApiResponses.ID_EXAMPLE)))
     @APIResponse(responseCode = "404", description = ApiResponses.NOT_FOUND,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<SyncConfigView> get(@Parameter(description = "Configuration id", example = "1") @PathParam("id") long id) {
-        return service.get(id);
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "not-found", value = ApiResponses.CONFIG_NOT_FOUND_EXAMPLE)))
+    public Uni<SyncConfigView> get(@Parameter(description = "Configuration id", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"), example = "1") @PathParam("id") String id) {
+        return service.get(id(id));
     }
 
     @PUT
@@ -120,13 +126,13 @@ public class SyncConfigResource {
             examples = @ExampleObject(name = "products", value = EXAMPLE)))
     @APIResponse(responseCode = "200", description = "Updated", content = @Content(schema = @Schema(implementation = SyncConfigView.class)))
     @APIResponse(responseCode = "400", description = ApiResponses.BAD_REQUEST,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "invalid", value = ApiResponses.VALIDATION_EXAMPLE)))
     @APIResponse(responseCode = "404", description = ApiResponses.NOT_FOUND,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "not-found", value = ApiResponses.CONFIG_NOT_FOUND_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "Another configuration has this name",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<SyncConfigView> update(@PathParam("id") long id, SyncConfigRequest request) {
-        return service.update(id, requireBody(request));
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "conflict", value = ApiResponses.CONFLICT_EXAMPLE)))
+    public Uni<SyncConfigView> update(@Parameter(description = "Configuration id", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"), example = "1") @PathParam("id") String id, SyncConfigRequest request) {
+        return service.update(id(id), requireBody(request));
     }
 
     @DELETE
@@ -136,11 +142,20 @@ public class SyncConfigResource {
             + "keepDocuments=true.")
     @APIResponse(responseCode = "200", description = "Deleted; how many documents will be deleted from Coze",
             content = @Content(examples = @ExampleObject(name = "deleted", value = "{\"deleted\":1,\"documentsToDelete\":120}")))
+    @APIResponse(responseCode = "400", description = "The id is not a whole number from 1 to 9223372036854775807",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "invalid", value = ApiResponses.ID_EXAMPLE)))
     @APIResponse(responseCode = "404", description = ApiResponses.NOT_FOUND,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Map<String, Object>> delete(@PathParam("id") long id,
-            @Parameter(description = "Leave the documents in Coze") @QueryParam("keepDocuments") @DefaultValue("false") boolean keepDocuments) {
-        return service.delete(id, keepDocuments).map(n -> Map.of("deleted", id, "documentsToDelete", n));
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "not-found", value = ApiResponses.CONFIG_NOT_FOUND_EXAMPLE)))
+    public Uni<Map<String, Object>> delete(@Parameter(description = "Configuration id", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"), example = "1") @PathParam("id") String id,
+            @Parameter(description = "true leaves the documents in Coze; anything but true or false is refused",
+                    schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("keepDocuments") String keepDocuments,
+            @Context UriInfo uri) {
+        Params params = new Params(uri);
+        long configId = params.id("id", id);
+        boolean keep = params.bool("keepDocuments", keepDocuments, false);
+        params.check();
+        return service.delete(configId, keep).map(n -> Map.of("deleted", configId, "documentsToDelete", n));
     }
 
     @POST
@@ -148,10 +163,13 @@ public class SyncConfigResource {
     @Operation(summary = "Enable (启用) a sync configuration", description = "Installs missing triggers, clears an "
             + "ERROR status and retries held changes at once.")
     @APIResponse(responseCode = "200", description = "Enabled", content = @Content(schema = @Schema(implementation = SyncConfigView.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a whole number from 1 to 9223372036854775807",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "invalid", value = ApiResponses.ID_EXAMPLE)))
     @APIResponse(responseCode = "404", description = ApiResponses.NOT_FOUND,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<SyncConfigView> enable(@PathParam("id") long id) {
-        return service.enable(id);
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "not-found", value = ApiResponses.CONFIG_NOT_FOUND_EXAMPLE)))
+    public Uni<SyncConfigView> enable(@Parameter(description = "Configuration id", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"), example = "1") @PathParam("id") String id) {
+        return service.enable(id(id));
     }
 
     @POST
@@ -159,10 +177,13 @@ public class SyncConfigResource {
     @Operation(summary = "Disable (禁用) a sync configuration", description = "Stops syncing at once on every replica. "
             + "Changes made while disabled are not queued; start a resync after enabling to catch up.")
     @APIResponse(responseCode = "200", description = "Disabled", content = @Content(schema = @Schema(implementation = SyncConfigView.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a whole number from 1 to 9223372036854775807",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "invalid", value = ApiResponses.ID_EXAMPLE)))
     @APIResponse(responseCode = "404", description = ApiResponses.NOT_FOUND,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<SyncConfigView> disable(@PathParam("id") long id) {
-        return service.disable(id);
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "not-found", value = ApiResponses.CONFIG_NOT_FOUND_EXAMPLE)))
+    public Uni<SyncConfigView> disable(@Parameter(description = "Configuration id", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"), example = "1") @PathParam("id") String id) {
+        return service.disable(id(id));
     }
 
     @POST
@@ -171,22 +192,28 @@ public class SyncConfigResource {
             + "the pipeline for this configuration, in key-ordered chunks, alongside live changes. Rows whose document "
             + "is already up to date cost no Coze call. Progress shows in GET; a restart resumes; DELETE cancels.")
     @APIResponse(responseCode = "202", description = "Started", content = @Content(schema = @Schema(implementation = SyncConfigView.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a whole number from 1 to 9223372036854775807",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "invalid", value = ApiResponses.ID_EXAMPLE)))
     @APIResponse(responseCode = "404", description = ApiResponses.NOT_FOUND,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "not-found", value = ApiResponses.CONFIG_NOT_FOUND_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The configuration is disabled",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> resync(@PathParam("id") long id) {
-        return service.resync(id).map(view -> Response.accepted(view).build());
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "disabled", value = ApiResponses.DISABLED_EXAMPLE)))
+    public Uni<Response> resync(@Parameter(description = "Configuration id", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"), example = "1") @PathParam("id") String id) {
+        return service.resync(id(id)).map(view -> Response.accepted(view).build());
     }
 
     @DELETE
     @Path("/{id}/resync")
     @Operation(summary = "Cancel a running resync", description = "Rows already copied still sync.")
     @APIResponse(responseCode = "200", description = "Cancelled", content = @Content(schema = @Schema(implementation = SyncConfigView.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a whole number from 1 to 9223372036854775807",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "invalid", value = ApiResponses.ID_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such configuration, or no running resync",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<SyncConfigView> cancelResync(@PathParam("id") long id) {
-        return service.cancelResync(id);
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "not-found", value = ApiResponses.CONFIG_NOT_FOUND_EXAMPLE)))
+    public Uni<SyncConfigView> cancelResync(@Parameter(description = "Configuration id", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"), example = "1") @PathParam("id") String id) {
+        return service.cancelResync(id(id));
     }
 
     @GET
@@ -196,9 +223,13 @@ public class SyncConfigResource {
             + "application/yaml), in the form import takes, to keep configurations in git next to the deployment.")
     @APIResponse(responseCode = "200", description = "The configurations",
             content = @Content(schema = @Schema(implementation = ConfigTransfer.ConfigBundle.class)))
-    public Uni<Response> export(@Parameter(description = "json (default) or yaml") @QueryParam("format") String format,
-            @HeaderParam(HttpHeaders.ACCEPT) String accept) {
-        boolean yaml = "yaml".equalsIgnoreCase(format) || (format == null && accept != null && accept.contains("yaml"));
+    public Uni<Response> export(@Parameter(description = "json (default) or yaml",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "yaml"})) @QueryParam("format") String format,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
+        Params params = new Params(uri);
+        String chosen = params.oneOf("format", format, "json", "yaml");
+        params.check();
+        boolean yaml = "yaml".equals(chosen) || (chosen == null && accept != null && accept.contains("yaml"));
         return transfer.export().map(bundle -> yaml
                 ? Response.ok(transfer.toYaml(bundle), "application/yaml").build()
                 : Response.ok(bundle, MediaType.APPLICATION_JSON).build());
@@ -215,11 +246,23 @@ public class SyncConfigResource {
     @APIResponse(responseCode = "200", description = "What was (or would be) created, updated and left unchanged",
             content = @Content(schema = @Schema(implementation = ConfigTransfer.ImportResult.class)))
     @APIResponse(responseCode = "400", description = ApiResponses.BAD_REQUEST,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "invalid", value = ApiResponses.VALIDATION_EXAMPLE)))
     public Uni<ConfigTransfer.ImportResult> importConfigs(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @QueryParam("dryRun") @DefaultValue("false") boolean dryRun, String body) {
+            @Parameter(description = "true only reports what would change; anything but true or false is refused",
+                    schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("dryRun") String dryRun,
+            String body, @Context UriInfo uri) {
+        Params params = new Params(uri);
+        boolean dry = params.bool("dryRun", dryRun, false);
+        params.check();
         boolean yaml = contentType != null && contentType.toLowerCase().contains("yaml");
-        return Uni.createFrom().item(() -> transfer.parse(body, yaml)).chain(bundle -> transfer.importBundle(bundle, dryRun));
+        return Uni.createFrom().item(() -> transfer.parse(body, yaml)).chain(bundle -> transfer.importBundle(bundle, dry));
+    }
+
+    private static long id(String raw) {
+        Params params = new Params();
+        long id = params.id("id", raw);
+        params.check();
+        return id;
     }
 
     private static SyncConfigRequest requireBody(SyncConfigRequest request) {

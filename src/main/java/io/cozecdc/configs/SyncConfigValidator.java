@@ -72,6 +72,9 @@ public class SyncConfigValidator {
                 .map(schema -> {
                     if (schema != null) {
                         checkColumns(schema, fields, errors);
+                        if (template != null && errors.stream().noneMatch(e -> e.field().equals("template"))) {
+                            checkTemplateNames(template, fields.isEmpty() ? schema.columnNames() : fields, errors);
+                        }
                     }
                     if (!errors.isEmpty()) {
                         throw ApiException.invalid(errors);
@@ -133,6 +136,20 @@ public class SyncConfigValidator {
             renderer.compile(template);
         } catch (RuntimeException e) {
             errors.add(new FieldError("template", "does not compile: " + firstLine(e.getMessage())));
+        }
+    }
+
+    /** Every name the template uses that the row will not have, as its own error. */
+    private void checkTemplateNames(String template, List<String> available, List<FieldError> errors) {
+        List<String> unknown = renderer.unknownNames(template, available);
+        if (unknown.isEmpty()) {
+            return;
+        }
+        List<String> shown = available.size() > 30 ? available.subList(0, 30) : available;
+        String offer = "; it can use " + String.join(", ", shown) + (shown.size() < available.size() ? ", …" : "")
+                + " and cdc." + String.join(", cdc.", RowRenderer.CDC_NAMES);
+        for (String name : unknown) {
+            errors.add(new FieldError("template", shorten(name) + " names no field of this configuration" + offer));
         }
     }
 

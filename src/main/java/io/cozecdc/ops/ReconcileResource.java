@@ -36,7 +36,7 @@ public class ReconcileResource {
     @APIResponse(responseCode = "200", description = "How many orphaned documents were deleted",
             content = @Content(examples = @ExampleObject(name = "deleted", value = "{\"deleted\":2}")))
     @APIResponse(responseCode = "401", description = ApiResponses.UNAUTHORIZED,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "unauthorized", value = ApiResponses.UNAUTHORIZED_EXAMPLE)))
     public Uni<Map<String, Integer>> reconcile() {
         return reconciler.reconcile().map(n -> Map.of("deleted", n));
     }

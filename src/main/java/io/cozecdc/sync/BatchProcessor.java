@@ -123,12 +123,19 @@ public class BatchProcessor {
     }
 
     private void report(String batch, SyncConfig config, Map<Change, CommitStatus> statuses) {
-        long ok = statuses.values().stream().filter(s -> s != CommitStatus.RETRYING && s != CommitStatus.DEAD
-                && s != CommitStatus.HELD).count();
-        Log.info(messages.configDone(batch, config.name(), (int) ok, statuses.size()));
-        statuses.entrySet().stream()
-                .collect(Collectors.groupingBy(e -> e.getValue(), Collectors.counting()))
-                .forEach((status, n) -> metrics.processed(config.tableName(), config.name(), status, n.intValue()));
+        Map<CommitStatus, Long> counts = statuses.values().stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+        Log.info(messages.configDone(batch, config.name(), count(counts, CommitStatus.SYNCED, CommitStatus.DELETED),
+                count(counts, CommitStatus.UNCHANGED, CommitStatus.STALE), count(counts, CommitStatus.RETRYING, CommitStatus.DEAD),
+                count(counts, CommitStatus.HELD)));
+        counts.forEach((status, n) -> metrics.processed(config.tableName(), config.name(), status, n.intValue()));
+    }
+
+    private static int count(Map<CommitStatus, Long> counts, CommitStatus... statuses) {
+        long n = 0;
+        for (CommitStatus s : statuses) {
+            n += counts.getOrDefault(s, 0L);
+        }
+        return (int) n;
     }
 
     private void logTables(String batch, List<Change> changes) {

@@ -82,6 +82,7 @@ public class ConfigSync {
                 DocState state = states.getOrDefault(change.recordKey(), DocState.absent(config.id(), change.recordKey()));
                 plan(config, change, state, stale, ready, toCreate);
             }
+            warnRenderFailures(config, ready, changes.size());
             return create(config, toCreate)
                     .map(created -> {
                         List<Outcome> all = new ArrayList<>(ready);
@@ -140,6 +141,17 @@ public class ConfigSync {
                 }
                 toCreate.add(new Pending(change, doc, newDoc));
             }
+        }
+    }
+
+    /** One WARN per batch and config when rows could not be rendered, with the first reason: they become dead letters. */
+    private static void warnRenderFailures(SyncConfig config, List<Outcome> ready, int total) {
+        List<Outcome.Failed> failed = ready.stream().filter(o -> o instanceof Outcome.Failed f
+                && Integer.valueOf(FailureCodes.RENDER_FAILED).equals(f.code())).map(o -> (Outcome.Failed) o).toList();
+        if (!failed.isEmpty()) {
+            Outcome.Failed first = failed.get(0);
+            Log.warnf("Config '%s': %d of %d rows could not be rendered and became dead letters (first: table %s, record %s: %s)",
+                    config.name(), failed.size(), total, first.change().table(), first.change().recordKey(), first.message());
         }
     }
 

@@ -25,8 +25,19 @@ public class Messages {
                 : "[batch %s] Processing %d changes of table %s for %d sync configurations".formatted(batch, count, table, configs);
     }
 
-    public String configDone(String batch, String config, int ok, int total) {
-        return chinese ? "[批次 %s] 配置 %s 同步完成，成功: %d/%d".formatted(batch, config, ok, total)
-                : "[batch %s] Config %s sync complete, success: %d/%d".formatted(batch, config, ok, total);
+    /**
+     * One config's share of a batch: {@code sent} went to Coze (documents created, or deletions
+     * queued), {@code unchanged} needed no call (same content, or a newer change already went
+     * through), {@code failed} will be retried or became dead letters, {@code held} waits for a
+     * configuration in ERROR (shown only when there are any).
+     */
+    public String configDone(String batch, String config, int sent, int unchanged, int failed, int held) {
+        int total = sent + unchanged + failed + held;
+        if (chinese) {
+            return "[批次 %s] 配置 %s 同步完成，成功: %d，未变: %d，失败: %d%s，共 %d 条".formatted(batch, config, sent, unchanged, failed,
+                    held > 0 ? "，暂缓: " + held : "", total);
+        }
+        return "[batch %s] Config %s sync complete, sent: %d, unchanged: %d, failed: %d%s, of %d".formatted(batch, config, sent,
+                unchanged, failed, held > 0 ? ", held: " + held : "", total);
     }
 }

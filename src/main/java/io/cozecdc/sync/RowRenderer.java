@@ -4,11 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cozecdc.changelog.Change;
 import io.cozecdc.configs.SyncConfig;
 import io.quarkus.qute.Engine;
+import io.quarkus.qute.Expression;
 import io.quarkus.qute.Template;
 
 /**
@@ -75,6 +81,56 @@ public class RowRenderer {
     /** Compiles a template, failing with the parser's message; used to validate configs. */
     public void compile(String template) {
         engine.parse(template);
+    }
+
+    /** What a template may name under {@code cdc.}. */
+    public static final List<String> CDC_NAMES = List.of("table", "key", "operation", "config");
+    private static final Pattern FOR_ALIAS = Pattern.compile("\\{#for\\s+([\\w$]+)\\s+in\\s");
+    private static final Pattern LET = Pattern.compile("\\{#(?:let|set)\\s([^}]*)}");
+    private static final Pattern LET_NAME = Pattern.compile("([\\w$]+)\\s*=");
+
+    /**
+     * The names a template uses that it will not be given, each as written with its line: an
+     * expression whose first part is neither one of {@code fields} nor {@code cdc} (nor a loop or
+     * let variable), or {@code cdc.x} for an x it does not have. With strict rendering each would fail
+     * every row. Templates using {#with}, {#include} or {#insert} are not checked (their names
+     * cannot be told apart here). Throws when the template does not compile.
+     */
+    public List<String> unknownNames(String template, Collection<String> fields) {
+        Template parsed = engine.parse(template);
+        if (template.contains("{#with") || template.contains("{#include") || template.contains("{#insert")) {
+            return List.of();
+        }
+        Set<String> locals = new HashSet<>(Set.of("it"));
+        Matcher alias = FOR_ALIAS.matcher(template);
+        while (alias.find()) {
+            locals.add(alias.group(1));
+        }
+        Matcher let = LET.matcher(template);
+        while (let.find()) {
+            Matcher name = LET_NAME.matcher(let.group(1));
+            while (name.find()) {
+                locals.add(name.group(1));
+            }
+        }
+        List<String> unknown = new ArrayList<>();
+        for (Expression e : parsed.getExpressions()) {
+            if (e.isLiteral() || e.hasNamespace() || e.getParts().isEmpty()) {
+                continue;
+            }
+            String root = e.getParts().get(0).getName();
+            boolean known = fields.contains(root) || locals.contains(root)
+                    || locals.stream().anyMatch(l -> !l.equals("it") && root.startsWith(l + "_")) || root.startsWith("it_")
+                    || root.equals("cdc") && (e.getParts().size() < 2 || CDC_NAMES.contains(e.getParts().get(1).getName()));
+            if (!known) {
+                String shown = "{" + e.toOriginalString() + "}";
+                String where = shown + " (line " + e.getOrigin().getLine() + ")";
+                if (!unknown.contains(where)) {
+                    unknown.add(where);
+                }
+            }
+        }
+        return unknown;
     }
 
     static String lines(Map<String, JsonNode> fields) {

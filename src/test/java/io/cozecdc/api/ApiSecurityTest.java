@@ -101,6 +101,73 @@ class ApiSecurityTest {
     }
 
     @Test
+    void everyDocumentedErrorCarriesAnExampleOfItsOwnStatus() throws Exception {
+        OpenAPI api = openApi();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> checked = new ArrayList<>();
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> op.getResponses().forEach((code, response) -> {
+            if (!code.startsWith("4")) {
+                return;
+            }
+            String name = method + " " + path + " " + code;
+            var media = response.getContent().get("application/problem+json");
+            assertThat(media.getExamples()).as("examples of %s", name).isNotEmpty();
+            media.getExamples().forEach((exampleName, example) -> {
+                Object value = example.getValue();
+                com.fasterxml.jackson.databind.JsonNode problem;
+                try {
+                    problem = value instanceof String text ? json.readTree(text) : json.valueToTree(value);
+                } catch (Exception e) {
+                    throw new AssertionError(name + ": example " + exampleName + " is not JSON: " + value, e);
+                }
+                assertThat(problem.path("status").asInt()).as("status of example %s of %s", exampleName, name)
+                        .isEqualTo(Integer.parseInt(code));
+                assertThat(problem.path("type").asText()).as("type of example %s of %s", exampleName, name)
+                        .startsWith("urn:coze-cdc:problem:");
+            });
+            checked.add(name);
+        })));
+        assertThat(checked).hasSizeGreaterThan(40);
+    }
+
+    @Test
+    void schemasAreTypedAsTheyAreWithRealisticExamples() {
+        Map<String, io.swagger.v3.oas.models.media.Schema> schemas = openApi().getComponents().getSchemas();
+        assertThat(property(schemas, "SyncConfig", "status").getEnum()).containsExactly("ACTIVE", "PAUSED", "ERROR");
+        assertThat(property(schemas, "Failure", "status").getEnum()).containsExactly("RETRYING", "DEAD");
+        assertThat(property(schemas, "Backfill", "state").getEnum()).containsExactly("RUNNING", "DONE", "CANCELLED", "FAILED");
+        assertThat(property(schemas, "Table", "triggers").getEnum()).containsExactly("INSTALLED", "MISSING", "DRIFTED");
+        io.swagger.v3.oas.models.media.Schema<?> payload = property(schemas, "Failure", "payload");
+        // OpenAPI 3.1 writes the type as a list
+        assertThat(payload.getType() != null ? java.util.Set.of(payload.getType()) : payload.getTypes()).as("payload type")
+                .containsExactly("object");
+        assertThat(payload.getProperties()).as("no JSON-node internals").isNullOrEmpty();
+        assertThat(payload.get$ref()).isNull();
+        // every answer's fields show a value a reader would see, not Swagger UI's "string" or a 2022 date
+        for (String schema : List.of("SyncConfig", "ConfigStats", "Backfill", "Failure", "FailurePage", "Table", "PendingChanges",
+                "PendingTable", "ImportResult")) {
+            Map<String, io.swagger.v3.oas.models.media.Schema> properties = schemas.get(schema).getProperties();
+            properties.forEach((field, p) -> {
+                boolean ref = p.get$ref() != null || p.getItems() != null && p.getItems().get$ref() != null;
+                if (!ref) {
+                    // OpenAPI 3.1 writes a property's example as a list, "examples"
+                    Object example = p.getExample() != null ? p.getExample()
+                            : p.getExamples() == null || p.getExamples().isEmpty() ? null : p.getExamples().get(0);
+                    assertThat(example).as("example of %s.%s", schema, field).isNotNull();
+                    assertThat(String.valueOf(example)).as("example of %s.%s", schema, field)
+                            .isNotEqualTo("string").doesNotContain("2022-");
+                }
+            });
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static io.swagger.v3.oas.models.media.Schema<Object> property(Map<String, io.swagger.v3.oas.models.media.Schema> schemas,
+            String schema, String field) {
+        return (io.swagger.v3.oas.models.media.Schema<Object>) schemas.get(schema).getProperties().get(field);
+    }
+
+    @Test
     void theRightTokenIsAccepted() {
         given().header("Authorization", "Bearer test-api-token-91c2").get("/api/v1/changes/pending")
                 .then().statusCode(200).body("total", equalTo(0));

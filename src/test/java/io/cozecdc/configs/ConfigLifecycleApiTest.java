@@ -5,6 +5,7 @@ import static io.cozecdc.testing.Api.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +102,26 @@ class ConfigLifecycleApiTest {
         await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
         assertThat(coze.documents(dataset)).hasSize(3);
         assertThat(support.db().count("SELECT COUNT(*) FROM coze_documents")).isZero();
+    }
+
+    @Test
+    void aMalformedKeepDocumentsFlagDeletesNothing() {
+        int id = create("typo");
+        for (int i = 0; i < 2; i++) {
+            support.insertProduct("T" + i, "row " + i, "1.00", null, i);
+        }
+        awaitConverged();
+        // JAX-RS would read each of these as false, the destructive default
+        for (String typo : List.of("maybe", "yes", "1", "TRUE", "", "true ")) {
+            api().queryParam("keepDocuments", typo).delete("/api/v1/sync-configs/" + id).then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("keepDocuments"))
+                    .body("errors[0].message", startsWith("must be true or false, not "));
+        }
+        api().get("/api/v1/sync-configs/" + id).then().statusCode(200).body("stats.documents", equalTo(2));
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        assertThat(coze.documents(dataset)).as("no document deleted from Coze").hasSize(2);
+        assertThat(support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'")).isZero();
     }
 
     @Test

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.net.URL;
 import java.util.List;
@@ -148,6 +149,28 @@ class SyncConfigApiTest {
     }
 
     @Test
+    void aTemplateNamingAFieldItWillNotGetIsRefusedAtCreateAndPut() {
+        String bad = "{\"name\":\"c\",\"tableName\":\"products\",\"datasetId\":\"" + DATASET + "\",\"fields\":[\"id\",\"name\"],"
+                + "\"template\":\"{name}: {colour}\\n{#if cost_price}x{/if} {cdc.table} {cdc.nope}\"}";
+        api().body(bad).post("/api/v1/sync-configs").then().statusCode(400)
+                .body("errors.field", contains("template", "template", "template"))
+                .body("errors[0].message", startsWith("{colour} (line 1) names no field of this configuration; it can use id, name "
+                        + "and cdc.table, cdc.key, cdc.operation, cdc.config"))
+                .body("errors[1].message", startsWith("{cost_price} (line 2)"))
+                .body("errors[2].message", startsWith("{cdc.nope} (line 2)"));
+
+        // without a field list the template gets every column; loop and let variables are its own
+        int id = api().body("{\"name\":\"c\",\"tableName\":\"products\",\"datasetId\":\"" + DATASET + "\","
+                + "\"template\":\"{sku} {cost_price} {cdc.key} {#let n=name}{n}{/let} {#for part in name}{part}{part_count}{/for}\"}")
+                .post("/api/v1/sync-configs").then().statusCode(201).extract().path("id");
+        api().body("{\"name\":\"c\",\"tableName\":\"products\",\"datasetId\":\"" + DATASET + "\",\"fields\":[\"sku\"],"
+                + "\"template\":\"{sku} {cost_price}\"}").put("/api/v1/sync-configs/" + id).then().statusCode(400)
+                .body("errors", hasSize(1)).body("errors[0].field", equalTo("template"))
+                .body("errors[0].message", startsWith("{cost_price} (line 1) names no field"));
+        api().get("/api/v1/sync-configs/" + id).then().body("template", startsWith("{sku} {cost_price}"));
+    }
+
+    @Test
     void aNameClashIsAConflict() {
         api().body(config("same", "products", DATASET, "[]")).post("/api/v1/sync-configs").then().statusCode(201);
         api().body(config("same", "suppliers", DATASET, "[]")).post("/api/v1/sync-configs").then().statusCode(409)
@@ -204,6 +227,7 @@ class SyncConfigApiTest {
         api().post("/api/v1/sync-configs/424242/enable").then().statusCode(404);
         api().post("/api/v1/sync-configs/424242/disable").then().statusCode(404);
         api().delete("/api/v1/sync-configs/424242").then().statusCode(404);
-        api().get("/api/v1/sync-configs/not-a-number").then().statusCode(404);
+        // a malformed id is not an unknown one: 400 naming the parameter (ApiErrorsTest has the details)
+        api().get("/api/v1/sync-configs/not-a-number").then().statusCode(400).body("errors[0].field", equalTo("id"));
     }
 }

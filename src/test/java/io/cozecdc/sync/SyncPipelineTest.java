@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.testing.InjectFakeCoze;
+import io.cozecdc.testing.LogCapture;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeDocument;
@@ -103,12 +104,51 @@ class SyncPipelineTest {
         int creates = coze.requestCount(FakeCoze.Endpoint.CREATE);
         int deletes = coze.requestCount(FakeCoze.Endpoint.DELETE);
 
-        support.db().update("UPDATE products SET cost_price = 2.50, stock_quantity = 7 WHERE id = ?", id);
-        awaitConverged();
+        try (LogCapture log = LogCapture.of("io.cozecdc.sync")) {
+            support.db().update("UPDATE products SET cost_price = 2.50, stock_quantity = 7 WHERE id = ?", id);
+            awaitConverged();
+            // the batch line says nothing was sent, rather than "success: 1/1"
+            await().atMost(PipelineSupport.WAIT).until(() -> !log.containing("Config products-public sync complete").isEmpty());
+            assertThat(log.containing("Config products-public sync complete"))
+                    .allSatisfy(line -> assertThat(line).endsWith("sent: 0, unchanged: 1, failed: 0, of 1"));
+        }
 
         assertThat(coze.requestCount(FakeCoze.Endpoint.CREATE)).isEqualTo(creates);
         assertThat(coze.requestCount(FakeCoze.Endpoint.DELETE)).isEqualTo(deletes);
         assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 1")).isEqualTo(2);
+    }
+
+    @Test
+    void rowsThatFailToRenderAreLoggedOnceWithTheReasonAndCountedAsFailed() {
+        // a template naming a field the row does not get; the API refuses it now, but a config stored before still has it
+        support.config("bad-template", "products", dataset, List.of("id", "name"), "{name} costs {cost_price}");
+        support.insertProduct("R-1", "first", "1.00", "0.50", 1);
+        support.insertProduct("R-2", "second", "1.00", "0.50", 1);
+        try (LogCapture log = LogCapture.of("io.cozecdc.sync")) {
+            support.start();
+            await().atMost(PipelineSupport.WAIT).until(() -> !log.containing("Config bad-template sync complete").isEmpty());
+            List<LogCapture.Line> warnings = log.lines().stream()
+                    .filter(l -> l.level().intValue() == java.util.logging.Level.WARNING.intValue() && l.message().contains("could not be rendered")).toList();
+            assertThat(warnings).hasSize(1);
+            assertThat(warnings.get(0).message()).contains("Config 'bad-template': 2 of 2 rows could not be rendered")
+                    .contains("cost_price");
+            assertThat(log.containing("Config bad-template sync complete"))
+                    .containsExactly(log.containing("Config bad-template sync complete").get(0))
+                    .allSatisfy(line -> assertThat(line).endsWith("sent: 0, unchanged: 0, failed: 2, of 2"));
+        }
+        assertThat(coze.documents(dataset)).isEmpty();
+    }
+
+    @Test
+    void theBatchLineCountsSentUnchangedAndFailedInChineseToo() {
+        SyncSettings chinese = (SyncSettings) java.lang.reflect.Proxy.newProxyInstance(SyncSettings.class.getClassLoader(),
+                new Class<?>[] {SyncSettings.class}, (proxy, method, args) -> method.getName().equals("logLanguage") ? "zh-CN"
+                        : method.invoke(settings, args));
+        Messages zh = new Messages(chinese);
+        assertThat(zh.configDone("b1", "demo", 3, 1, 2, 0)).isEqualTo("[批次 b1] 配置 demo 同步完成，成功: 3，未变: 1，失败: 2，共 6 条");
+        assertThat(zh.configDone("b1", "demo", 0, 0, 0, 4)).isEqualTo("[批次 b1] 配置 demo 同步完成，成功: 0，未变: 0，失败: 0，暂缓: 4，共 4 条");
+        assertThat(messages.configDone("b1", "demo", 3, 1, 2, 0))
+                .isEqualTo("[batch b1] Config demo sync complete, sent: 3, unchanged: 1, failed: 2, of 6");
     }
 
     @Test
