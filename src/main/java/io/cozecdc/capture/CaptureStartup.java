@@ -24,6 +24,9 @@ import io.smallrye.mutiny.Uni;
 public class CaptureStartup {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+    /** A table locked by a long transaction: tried again a few times, then left (logged) so startup goes on. */
+    private static final Duration LOCK_RETRY_BACKOFF = Duration.ofSeconds(2);
+    private static final int LOCK_RETRIES = 3;
 
     private final TriggerService triggers;
     private final DriftRepair driftRepair;
@@ -59,6 +62,10 @@ public class CaptureStartup {
                         .onFailure(CaptureRefusedException.class).invoke(e -> Log.errorf("%s%s",
                                 preflight.startupRefused(table), e.getMessage()))
                         .onFailure(CaptureRefusedException.class).recoverWithNull()
+                        .onFailure(TableBusyException.class).retry().withBackOff(LOCK_RETRY_BACKOFF).atMost(LOCK_RETRIES)
+                        .onFailure(TableBusyException.class).invoke(e -> Log.errorf("Capture triggers of table %s not "
+                                + "installed at startup: %s", table, e.getMessage()))
+                        .onFailure(TableBusyException.class).recoverWithNull()
                 : Uni.createFrom().voidItem());
     }
 }

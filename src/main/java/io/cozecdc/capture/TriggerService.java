@@ -40,13 +40,15 @@ public class TriggerService {
     /**
      * Creates (or re-creates, picking up schema changes) the three triggers of a table and records it
      * in capture_tables. The table is write-locked while its triggers are swapped. Fails with
-     * {@link CaptureRefusedException} (reason and fix) when the database's settings or grants refuse it.
+     * {@link CaptureRefusedException} (reason and fix) when the database's settings or grants refuse it, and
+     * with {@link TableBusyException} when the table stays locked by another transaction for a few seconds.
      */
     public Uni<CapturedTable> install(String table) {
         return preflight.requireCaptureAllowed().chain(() -> describer.describe(table)).chain(desc -> {
             List<String> ddl = new ArrayList<>(generator.dropStatements(desc.table()));
             ddl.addAll(generator.createStatements(desc));
             return schema.runDdl(desc.table(), ddl)
+                    .onFailure(SchemaRepository::isLockTimeout).transform(e -> new TableBusyException(desc.table()))
                     .onFailure().transform(preflight::translate)
                     .chain(() -> schema.triggers(desc.table()))
                     .map(stored -> new CapturedTable(desc.table(), desc.key().name(), desc.columnsHash(),

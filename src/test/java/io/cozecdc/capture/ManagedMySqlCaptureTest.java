@@ -189,6 +189,29 @@ class ManagedMySqlCaptureTest {
         }
     }
 
+    @Test
+    void theTriggerSwapWaitsOnlyAFewSecondsBehindALongTransactionAndWorksAfterIt() throws Exception {
+        root.execute("SET GLOBAL log_bin_trust_function_creators = 1");
+        try (java.sql.Connection longTransaction = server.dataSource().getConnection()) {
+            longTransaction.setAutoCommit(false);
+            try (var st = longTransaction.createStatement()) {
+                st.executeQuery("SELECT * FROM items").close(); // holds the table's metadata lock until commit
+            }
+            long start = System.nanoTime();
+            // the server's default wait is a day (MariaDB) or a year (MySQL); the swap gives up after 5 s
+            assertThatThrownBy(() -> triggers.install("items").await().atMost(WAIT))
+                    .isInstanceOfSatisfying(TableBusyException.class, e -> assertThat(e.status()).isEqualTo(409));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(15));
+            assertThat(root.count("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_TABLE = 'items'")).isZero();
+            longTransaction.commit();
+        }
+        triggers.install("items").await().atMost(WAIT);
+        assertThat(triggers.status("items").await().atMost(WAIT).state()).isEqualTo(TriggerState.INSTALLED);
+        // the pooled connection that ran the swap is back at the server's default wait
+        assertThat(pool.query("SELECT @@session.lock_wait_timeout = @@global.lock_wait_timeout").execute()
+                .await().atMost(WAIT).iterator().next().getValue(0).toString()).isEqualTo("1");
+    }
+
     private CaptureStartup captureStartup(String tables) {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(CaptureConfig.class).withMapping(SyncSettings.class)
                 .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
