@@ -81,4 +81,24 @@ class ManagedMySqlServiceIT {
             assertThat(service.isAlive()).isTrue();
         }
     }
+
+    @Test
+    void explicitDefaultsForTimestampOffStopsStartupWithTheFixBeforeAnyMigration() {
+        try (DatabaseServer db = DatabaseServer.builder("explicit-defaults-service")
+                        .serverArgs("--explicit-defaults-for-timestamp=OFF", "--sql-mode=" + MYSQL8_SQL_MODE)
+                        .start();
+                FakeCoze coze = FakeCoze.start("coze-token-defaults");
+                ServiceProcess service = ServiceProcess.builder("explicit-defaults")
+                        .database(db)
+                        .coze(coze.baseUrl(), "coze-token-defaults")
+                        .jvmArgs("-Xmx256m")
+                        .waitReady(false)
+                        .start()) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> !service.isAlive());
+            assertThat(service.log()).contains("explicit_defaults_for_timestamp=OFF", "explicit_defaults_for_timestamp = ON")
+                    .doesNotContain("Invalid default value for"); // the server's own 1067 never happens
+            assertThat(db.testDb().count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
+                    + "AND TABLE_NAME = 'data_change_logs'", db.database())).isZero();
+        }
+    }
 }
