@@ -31,11 +31,17 @@ public class DatabasePreflight {
     static final String SETTINGS = """
             SELECT @@global.log_bin, @@global.log_bin_trust_function_creators, @@global.binlog_format,
                    @@global.event_scheduler, CURRENT_USER(), DATABASE(), CURRENT_ROLE()""";
-    /** The current user's global and schema-level privileges (each user may read its own rows). */
+    /**
+     * The current user's global, schema-level (also through a pattern such as {@code inv\_%}) and
+     * table-level privileges in this schema; each user may read its own rows. A privilege granted on
+     * some table only counts as held: the server has the last word (its errors are translated).
+     */
     static final String PRIVILEGES = """
             SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?
             UNION
-            SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = DATABASE()""";
+            SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND DATABASE() LIKE TABLE_SCHEMA
+            UNION
+            SELECT PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = DATABASE()""";
     static final List<String> REQUIRED = List.of(PreflightTexts.PRIVILEGES.split(", "));
 
     private final Pool pool;
@@ -99,7 +105,7 @@ public class DatabasePreflight {
         // privileges that come through a role are not listed in information_schema: do not guess then
         boolean roles = role != null && !"NONE".equalsIgnoreCase(role.toString()) && !role.toString().isEmpty();
         Uni<Set<String>> privileges = roles ? Uni.createFrom().nullItem()
-                : pool.preparedQuery(PRIVILEGES).execute(Tuple.of(user, user)).map(rows -> {
+                : pool.preparedQuery(PRIVILEGES).execute(Tuple.of(user, user, user)).map(rows -> {
                     Set<String> names = new LinkedHashSet<>();
                     for (Row row : rows) {
                         names.add(row.getString(0).toUpperCase(Locale.ROOT));

@@ -190,6 +190,19 @@ class ManagedMySqlCaptureTest {
     }
 
     @Test
+    void grantsThroughASchemaPatternCount() {
+        root.execute("SET GLOBAL log_bin_trust_function_creators = 1",
+                "CREATE USER IF NOT EXISTS 'cdc_pattern'@'127.0.0.1' IDENTIFIED BY 'pattern-pw'",
+                "GRANT " + PreflightTexts.PRIVILEGES + " ON `inv%`.* TO 'cdc_pattern'@'127.0.0.1'");
+        Pool patterned = pool("cdc_pattern", "pattern-pw");
+        try {
+            assertThat(new DatabasePreflight(patterned, false, true).check().await().atMost(WAIT)).isEmpty();
+        } finally {
+            patterned.closeAndAwait();
+        }
+    }
+
+    @Test
     void theTriggerSwapWaitsOnlyAFewSecondsBehindALongTransactionAndWorksAfterIt() throws Exception {
         root.execute("SET GLOBAL log_bin_trust_function_creators = 1");
         try (java.sql.Connection longTransaction = server.dataSource().getConnection()) {
