@@ -44,6 +44,10 @@ public final class ApiResponses {
             {"type":"urn:coze-cdc:problem:conflict","title":"Conflict","status":409,\
             "detail":"table products is used by enabled sync configurations [products-public]; disable or delete them first",\
             "instance":"/api/v1/tables/products"}""";
+    public static final String CAPTURE_REFUSED_EXAMPLE = """
+            {"type":"urn:coze-cdc:problem:database-refuses-capture","title":"The database refuses capture triggers","status":409,\
+            "detail":"Binary logging is on and the user cdc has neither SUPER nor SET_USER_ID, so CREATE TRIGGER is refused \
+            (error 1419). Set log_bin_trust_function_creators = 1 (RDS: 参数设置; CDB: 参数模板).","instance":"/api/v1/tables"}""";
     public static final String TABLE_INVALID_EXAMPLE = """
             {"type":"urn:coze-cdc:problem:validation","title":"Invalid request","status":400,\
             "detail":"table: Table 'orders' has no primary key","instance":"/api/v1/tables",\

@@ -23,13 +23,15 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class BackfillRepository {
 
     static final String COLUMNS = "config_id, state, rows_total, rows_done, last_key, error, started_at, finished_at, updated_at";
+    /** An upsert without VALUES() (deprecated on MySQL 8.0.20+): the new values come from the derived table n. */
     static final String START = """
             INSERT INTO backfill_jobs (config_id, state, rows_total, rows_done, last_key, error, started_at, finished_at,
                                        updated_at, claimed_by, claim_expires_at)
-            VALUES (?, 'RUNNING', ?, 0, NULL, NULL, ?, NULL, ?, NULL, NULL)
-            ON DUPLICATE KEY UPDATE state = 'RUNNING', rows_total = VALUES(rows_total), rows_done = 0, last_key = NULL,
-                                    error = NULL, started_at = VALUES(started_at), finished_at = NULL,
-                                    updated_at = VALUES(updated_at), claimed_by = NULL, claim_expires_at = NULL""";
+            SELECT n_config_id, 'RUNNING', n_rows_total, 0, NULL, NULL, n_started_at, NULL, n_updated_at, NULL, NULL
+              FROM (SELECT ? AS n_config_id, ? AS n_rows_total, ? AS n_started_at, ? AS n_updated_at) AS n
+            ON DUPLICATE KEY UPDATE state = 'RUNNING', rows_total = n_rows_total, rows_done = 0, last_key = NULL,
+                                    error = NULL, started_at = n_started_at, finished_at = NULL,
+                                    updated_at = n_updated_at, claimed_by = NULL, claim_expires_at = NULL""";
     static final String FIND = "SELECT " + COLUMNS + " FROM backfill_jobs WHERE config_id = ?";
     static final String FIND_ALL = "SELECT " + COLUMNS + " FROM backfill_jobs";
     /** Takes a running job nobody holds; the lease makes a dead replica's job come back. */

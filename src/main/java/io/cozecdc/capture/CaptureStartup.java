@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -14,20 +15,30 @@ import io.smallrye.mutiny.Uni;
  * At startup: installs the triggers of the tables listed in {@code cdc.capture.tables} and checks
  * every captured table for drift ({@link DriftRepair}), re-installing drifted or missing triggers when allowed.
  * Runs on the main thread before the service takes traffic, so waiting here blocks no event loop.
+ *
+ * <p>First the {@link DatabasePreflight} runs and logs every problem with its fix. A table the database
+ * refuses to capture (its settings or the user's grants, {@link CaptureRefusedException}) is logged and
+ * skipped: the service starts, readiness is DOWN with the same reason, and no restart loop hides it.
  */
 @Singleton
 public class CaptureStartup {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+    /** A table locked by a long transaction: tried again a few times, then left (logged) so startup goes on. */
+    private static final Duration LOCK_RETRY_BACKOFF = Duration.ofSeconds(2);
+    private static final int LOCK_RETRIES = 3;
 
     private final TriggerService triggers;
     private final DriftRepair driftRepair;
     private final CaptureConfig config;
+    private final DatabasePreflight preflight;
 
-    public CaptureStartup(TriggerService triggers, DriftRepair driftRepair, CaptureConfig config) {
+    public CaptureStartup(TriggerService triggers, DriftRepair driftRepair, CaptureConfig config,
+            DatabasePreflight preflight) {
         this.triggers = triggers;
         this.driftRepair = driftRepair;
         this.config = config;
+        this.preflight = preflight;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -37,15 +48,24 @@ public class CaptureStartup {
     /** Installs the configured tables, then repairs or reports drift. */
     public Uni<Void> run() {
         List<String> wanted = config.tables().orElse(List.of());
-        return Multi.createFrom().iterable(wanted)
+        return preflight.check()
+                .invoke(problems -> problems.forEach(p -> Log.error(p.describe())))
+                .chain(ignored -> Multi.createFrom().iterable(wanted)
                 .onItem().transformToUniAndConcatenate(this::ensureCaptured)
                 .collect().asList()
-                .chain(ignored -> driftRepair.repair());
+                .chain(none -> driftRepair.repair()));
     }
 
     private Uni<Void> ensureCaptured(String table) {
         return triggers.status(table).chain(status -> status == null
                 ? triggers.install(table).replaceWithVoid()
+                        .onFailure(CaptureRefusedException.class).invoke(e -> Log.errorf("%s%s",
+                                preflight.startupRefused(table), e.getMessage()))
+                        .onFailure(CaptureRefusedException.class).recoverWithNull()
+                        .onFailure(TableBusyException.class).retry().withBackOff(LOCK_RETRY_BACKOFF).atMost(LOCK_RETRIES)
+                        .onFailure(TableBusyException.class).invoke(e -> Log.errorf("Capture triggers of table %s not "
+                                + "installed at startup: %s", table, e.getMessage()))
+                        .onFailure(TableBusyException.class).recoverWithNull()
                 : Uni.createFrom().voidItem());
     }
 }

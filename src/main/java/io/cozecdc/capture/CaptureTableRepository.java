@@ -15,11 +15,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class CaptureTableRepository {
 
+    /**
+     * An upsert in the form both servers accept without a warning: the new values come from a derived
+     * table ({@code n}) instead of VALUES(), which MySQL 8.0.20+ deprecates (warning 1287 on every run)
+     * and whose replacement ({@code AS new}) MariaDB rejects.
+     */
     static final String UPSERT = """
             INSERT INTO capture_tables (table_name, key_column, columns_hash, triggers_hash, installed_at)
-            VALUES (?, ?, ?, ?, ?)
-            ON DUPLICATE KEY UPDATE key_column = VALUES(key_column), columns_hash = VALUES(columns_hash),
-                                    triggers_hash = VALUES(triggers_hash), installed_at = VALUES(installed_at)""";
+            SELECT * FROM (SELECT ? AS n_table_name, ? AS n_key_column, ? AS n_columns_hash, ? AS n_triggers_hash,
+                                  ? AS n_installed_at) AS n
+            ON DUPLICATE KEY UPDATE key_column = n_key_column, columns_hash = n_columns_hash,
+                                    triggers_hash = n_triggers_hash, installed_at = n_installed_at""";
     static final String DELETE = "DELETE FROM capture_tables WHERE table_name = ?";
     static final String FIND_ALL = """
             SELECT table_name, key_column, columns_hash, triggers_hash, installed_at FROM capture_tables ORDER BY table_name""";

@@ -37,6 +37,14 @@ public class SchemaRepository {
              WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'
              ORDER BY TABLE_NAME""";
     static final String EVENT_SCHEDULER = "SELECT @@global.event_scheduler";
+    /**
+     * Seconds LOCK TABLES may wait for the table's metadata lock before the swap gives up (error 1205)
+     * and is tried again later. The server default is a year on MySQL and a day on MariaDB: behind a long
+     * business transaction the pending lock would queue every new statement on the table for that long.
+     */
+    static final int LOCK_WAIT_SECONDS = 5;
+    static final String SHORT_LOCK_WAIT = "SET SESSION lock_wait_timeout = " + LOCK_WAIT_SECONDS;
+    static final String DEFAULT_LOCK_WAIT = "SET SESSION lock_wait_timeout = DEFAULT";
 
     private final Pool pool;
 
@@ -106,12 +114,15 @@ public class SchemaRepository {
 
     /**
      * Runs DDL statements in order on one connection. With {@code lockTable}, the table is locked
-     * for writing around them, so no business write slips between dropping and recreating triggers.
+     * for writing around them, so no business write slips between dropping and recreating triggers;
+     * the lock waits at most {@link #LOCK_WAIT_SECONDS} (then error 1205, and nothing was changed).
      */
     public Uni<Void> runDdl(String lockTable, List<String> statements) {
         return pool.withConnection(conn -> {
             Uni<Void> chain = lockTable == null ? Uni.createFrom().voidItem()
-                    : conn.query("LOCK TABLES " + SqlText.identifier(lockTable) + " WRITE").execute().replaceWithVoid();
+                    : conn.query(SHORT_LOCK_WAIT).execute()
+                            .chain(() -> conn.query("LOCK TABLES " + SqlText.identifier(lockTable) + " WRITE").execute())
+                            .replaceWithVoid();
             for (String sql : statements) {
                 chain = chain.chain(() -> conn.query(sql).execute().replaceWithVoid());
             }
@@ -123,8 +134,15 @@ public class SchemaRepository {
     }
 
     private static Uni<Void> unlock(SqlConnection conn) {
-        return conn.query("UNLOCK TABLES").execute().replaceWithVoid()
+        return conn.query("UNLOCK TABLES").execute()
+                .chain(() -> conn.query(DEFAULT_LOCK_WAIT).execute())
+                .replaceWithVoid()
                 .onFailure().recoverWithNull();
+    }
+
+    /** The server's "lock wait timeout exceeded" (1205), as a short LOCK TABLES ends behind a long transaction. */
+    static boolean isLockTimeout(Throwable e) {
+        return e instanceof io.vertx.mysqlclient.MySQLException m && m.getErrorCode() == 1205;
     }
 
     private static Row first(RowSet<Row> rows) {

@@ -73,6 +73,11 @@ public class TableResource {
     @APIResponse(responseCode = "201", description = "Installed", content = @Content(schema = @Schema(implementation = TableView.class)))
     @APIResponse(responseCode = "400", description = "No such table, or it cannot be captured (the problem says why)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class), examples = @ExampleObject(name = "invalid", value = ApiResponses.TABLE_INVALID_EXAMPLE)))
+    @APIResponse(responseCode = "409", description = "The database's settings or the user's grants refuse triggers "
+            + "(database-refuses-capture: the detail gives the fix), or the table stayed locked by another transaction "
+            + "(table-busy: try again later)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "refused", value = ApiResponses.CAPTURE_REFUSED_EXAMPLE)))
     public Uni<Response> install(TableRequest request) {
         if (request == null || request.table() == null || request.table().isBlank()) {
             throw ApiException.invalid("table", "is required");

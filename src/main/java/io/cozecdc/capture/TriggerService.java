@@ -24,26 +24,32 @@ public class TriggerService {
     private final TriggerSqlGenerator generator;
     private final SchemaRepository schema;
     private final CaptureTableRepository captured;
+    private final DatabasePreflight preflight;
     private final Clock clock;
 
     public TriggerService(TableDescriber describer, TriggerSqlGenerator generator, SchemaRepository schema,
-            CaptureTableRepository captured, Clock clock) {
+            CaptureTableRepository captured, DatabasePreflight preflight, Clock clock) {
         this.describer = describer;
         this.generator = generator;
         this.schema = schema;
         this.captured = captured;
+        this.preflight = preflight;
         this.clock = clock;
     }
 
     /**
      * Creates (or re-creates, picking up schema changes) the three triggers of a table and records it
-     * in capture_tables. The table is write-locked while its triggers are swapped.
+     * in capture_tables. The table is write-locked while its triggers are swapped. Fails with
+     * {@link CaptureRefusedException} (reason and fix) when the database's settings or grants refuse it, and
+     * with {@link TableBusyException} when the table stays locked by another transaction for a few seconds.
      */
     public Uni<CapturedTable> install(String table) {
-        return describer.describe(table).chain(desc -> {
+        return preflight.requireCaptureAllowed().chain(() -> describer.describe(table)).chain(desc -> {
             List<String> ddl = new ArrayList<>(generator.dropStatements(desc.table()));
             ddl.addAll(generator.createStatements(desc));
             return schema.runDdl(desc.table(), ddl)
+                    .onFailure(SchemaRepository::isLockTimeout).transform(e -> new TableBusyException(desc.table()))
+                    .onFailure().transform(preflight::translate)
                     .chain(() -> schema.triggers(desc.table()))
                     .map(stored -> new CapturedTable(desc.table(), desc.key().name(), desc.columnsHash(),
                             InstalledTrigger.hashOf(ours(desc.table(), stored)), clock.instant()))
@@ -60,7 +66,8 @@ public class TriggerService {
             // drops only when our triggers are there, and counts that as a removal even if the table was not recorded
             Uni<Boolean> drop = ref == null ? Uni.createFrom().item(false)
                     : schema.triggers(exact).chain(all -> ours(exact, all).isEmpty() ? Uni.createFrom().item(false)
-                            : schema.runDdl(null, generator.dropStatements(exact)).replaceWith(true));
+                            : schema.runDdl(null, generator.dropStatements(exact))
+                                    .onFailure().transform(preflight::translate).replaceWith(true));
             return drop.chain(dropped -> captured.delete(exact).map(forgotten -> dropped || forgotten))
                     .invoke(removed -> {
                         if (removed) {

@@ -29,11 +29,17 @@ public class ChangeLogRepository {
     static final String CLEANUP = "CALL cleanup_processed_changes_older_than(?, ?)";
 
     /**
+     * change_data as the JSON text the server holds. MySQL's JSON column would otherwise reach the
+     * reactive client as a Vert.x JsonObject, which parses every fraction as a double (DECIMAL 10.00
+     * becomes 10.0, long decimals lose digits); the text keeps them exact. A no-op on MariaDB.
+     */
+    static final String CHANGE_DATA = "CAST(change_data AS CHAR) AS change_data";
+    /**
      * Served by idx_processed (processed, then id as InnoDB appends the primary key): the oldest
      * pending rows whose lease is free, skipping rows another replica is claiming right now.
      */
-    static final String CLAIM_SELECT = """
-            SELECT id, table_name, record_uuid, operation_type, change_data, created_at, target_config_id
+    static final String CLAIM_SELECT = "SELECT id, table_name, record_uuid, operation_type, " + CHANGE_DATA
+            + ", created_at, target_config_id\n" + """
               FROM data_change_logs
              WHERE processed = 0 AND (claim_expires_at IS NULL OR claim_expires_at < ?)
              ORDER BY id
@@ -46,8 +52,8 @@ public class ChangeLogRepository {
             "UPDATE data_change_logs SET claimed_by = NULL, claim_expires_at = NULL WHERE processed = 0 AND claimed_by = ? AND id IN ";
     static final String RELEASE_ALL_OF = "UPDATE data_change_logs SET claimed_by = NULL, claim_expires_at = NULL "
             + "WHERE processed = 0 AND LEFT(claimed_by, ?) = ?";
-    static final String FIND = "SELECT id, table_name, record_uuid, operation_type, change_data, created_at, target_config_id "
-            + "FROM data_change_logs WHERE id IN ";
+    static final String FIND = "SELECT id, table_name, record_uuid, operation_type, " + CHANGE_DATA + ", created_at, "
+            + "target_config_id FROM data_change_logs WHERE id IN ";
 
     private final Pool pool;
 
@@ -144,7 +150,10 @@ public class ChangeLogRepository {
                 Timestamps.fromDb(row.getLocalDateTime("created_at")), row.getLong("target_config_id"));
     }
 
-    /** change_data arrives as JSON (MySQL) or as text (MariaDB, where JSON is LONGTEXT). */
+    /**
+     * change_data as selected through {@link #CHANGE_DATA}: text on both servers. A JsonObject (a JSON
+     * column read without the cast) is still accepted, but its fractions have been through a double.
+     */
     static ObjectNode json(Object value) {
         if (value == null) {
             return null;

@@ -11,7 +11,9 @@ import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.Operation;
 import io.cozecdc.sync.RenderException;
 import io.cozecdc.sync.RenderedDocument;
+import io.cozecdc.sync.ColumnFormat;
 import io.cozecdc.sync.RowRenderer;
+import io.cozecdc.sync.TableColumns;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -28,10 +30,12 @@ public class ConfigPreview {
     private final TableDescriber describer;
     private final PreviewRows rows;
     private final RowRenderer renderer;
+    private final TableColumns columns;
     private final Clock clock;
 
     public ConfigPreview(SyncConfigValidator validator, TableDescriber describer, PreviewRows rows, RowRenderer renderer,
-            Clock clock) {
+            TableColumns columns, Clock clock) {
+        this.columns = columns;
         this.validator = validator;
         this.describer = describer;
         this.rows = rows;
@@ -44,18 +48,19 @@ public class ConfigPreview {
         return validator.validate(request).chain(valid -> describer.describe(valid.tableName()).chain(schema -> {
             Uni<List<PreviewRows.SampleRow>> sample = recordKey == null ? rows.first(schema, SAMPLE_ROWS)
                     : rows.byKey(schema, recordKey);
-            return sample.map(found -> view(valid, schema, found));
+            return sample.chain(found -> columns.of(schema.table()).map(formats -> view(valid, schema, found, formats)));
         }));
     }
 
-    private PreviewView view(SyncConfigValidator.Valid valid, TableSchema schema, List<PreviewRows.SampleRow> found) {
+    private PreviewView view(SyncConfigValidator.Valid valid, TableSchema schema, List<PreviewRows.SampleRow> found,
+            List<ColumnFormat> formats) {
         var now = clock.instant();
         SyncConfig config = new SyncConfig(0, valid.name(), valid.tableName(), valid.datasetId(), valid.fields(),
                 valid.template(), valid.enabled(), ConfigStatus.ACTIVE, null, now, now);
         List<PreviewView.Document> documents = found.stream().map(row -> {
             Change change = new Change(0, schema.table(), row.recordKey(), Operation.SNAPSHOT, row.data(), now, null);
             try {
-                RenderedDocument doc = renderer.renderOnce(config, change);
+                RenderedDocument doc = renderer.renderOnce(config, change, formats);
                 return new PreviewView.Document(row.recordKey(), doc.text(), doc.text().length(), doc.estimatedTokens(),
                         doc.missingFields(), null);
             } catch (RenderException e) {

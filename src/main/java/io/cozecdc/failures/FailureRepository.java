@@ -29,28 +29,33 @@ public class FailureRepository {
     /**
      * One open failure per record, holding its newest failed change: an older change never replaces a
      * newer one, even when two commits race (every assignment compares with the old log_id, which is
-     * therefore updated last). A stored payload is never replaced with NULL for the same change.
+     * therefore updated last). A stored payload is never replaced with NULL for the same change. The
+     * new values come from the derived table n, not from VALUES(), which MySQL 8.0.20+ deprecates
+     * (warning 1287) and whose replacement MariaDB rejects.
      */
     static final String UPSERT = """
             INSERT INTO sync_failures (config_id, log_id, table_name, record_key, operation, payload, error_code,
                                        error_message, logid, attempts, next_attempt_at, status, captured_at,
                                        created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            SELECT * FROM (SELECT ? AS n_config_id, ? AS n_log_id, ? AS n_table_name, ? AS n_record_key,
+                           ? AS n_operation, ? AS n_payload, ? AS n_error_code, ? AS n_error_message, ? AS n_logid,
+                           ? AS n_attempts, ? AS n_next_attempt_at, ? AS n_status, ? AS n_captured_at,
+                           ? AS n_created_at, ? AS n_updated_at) AS n
             ON DUPLICATE KEY UPDATE
-                table_name = IF(VALUES(log_id) >= log_id, VALUES(table_name), table_name),
-                operation = IF(VALUES(log_id) >= log_id, VALUES(operation), operation),
-                payload = IF(VALUES(log_id) > log_id, VALUES(payload), IF(VALUES(log_id) = log_id, COALESCE(VALUES(payload), payload), payload)),
-                error_code = IF(VALUES(log_id) >= log_id, VALUES(error_code), error_code),
-                error_message = IF(VALUES(log_id) >= log_id, VALUES(error_message), error_message),
-                logid = IF(VALUES(log_id) >= log_id, VALUES(logid), logid),
-                attempts = IF(VALUES(log_id) >= log_id, VALUES(attempts), attempts),
-                next_attempt_at = IF(VALUES(log_id) >= log_id, VALUES(next_attempt_at), next_attempt_at),
-                status = IF(VALUES(log_id) >= log_id, VALUES(status), status),
-                captured_at = IF(VALUES(log_id) >= log_id, VALUES(captured_at), captured_at),
-                updated_at = IF(VALUES(log_id) >= log_id, VALUES(updated_at), updated_at),
-                claimed_by = IF(VALUES(log_id) >= log_id, NULL, claimed_by),
-                claim_expires_at = IF(VALUES(log_id) >= log_id, NULL, claim_expires_at),
-                log_id = GREATEST(log_id, VALUES(log_id))""";
+                table_name = IF(n_log_id >= log_id, n_table_name, table_name),
+                operation = IF(n_log_id >= log_id, n_operation, operation),
+                payload = IF(n_log_id > log_id, n_payload, IF(n_log_id = log_id, COALESCE(n_payload, payload), payload)),
+                error_code = IF(n_log_id >= log_id, n_error_code, error_code),
+                error_message = IF(n_log_id >= log_id, n_error_message, error_message),
+                logid = IF(n_log_id >= log_id, n_logid, logid),
+                attempts = IF(n_log_id >= log_id, n_attempts, attempts),
+                next_attempt_at = IF(n_log_id >= log_id, n_next_attempt_at, next_attempt_at),
+                status = IF(n_log_id >= log_id, n_status, status),
+                captured_at = IF(n_log_id >= log_id, n_captured_at, captured_at),
+                updated_at = IF(n_log_id >= log_id, n_updated_at, updated_at),
+                claimed_by = IF(n_log_id >= log_id, NULL, claimed_by),
+                claim_expires_at = IF(n_log_id >= log_id, NULL, claim_expires_at),
+                log_id = GREATEST(log_id, n_log_id)""";
     /** A newer change of the record went through: older failures of it are moot. */
     static final String RESOLVE = "DELETE FROM sync_failures WHERE config_id = ? AND record_key = ? AND log_id <= ?";
     /** Strictly older failures of the record are moot once a newer change is under way. */

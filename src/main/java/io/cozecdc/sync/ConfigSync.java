@@ -41,6 +41,7 @@ public class ConfigSync {
     private final Pool pool;
     private final SyncedDocumentRepository synced;
     private final RowRenderer renderer;
+    private final TableColumns columns;
     private final CozeApi coze;
     private final CozeConfig cozeConfig;
     private final SyncCommitter committer;
@@ -50,11 +51,13 @@ public class ConfigSync {
     private final Clock clock;
     private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
 
-    public ConfigSync(Pool pool, SyncedDocumentRepository synced, RowRenderer renderer, CozeApi coze, CozeConfig cozeConfig,
-            SyncCommitter committer, DocumentJanitor janitor, ConfigErrors configErrors, SyncMetrics metrics, Clock clock) {
+    public ConfigSync(Pool pool, SyncedDocumentRepository synced, RowRenderer renderer, TableColumns columns, CozeApi coze,
+            CozeConfig cozeConfig, SyncCommitter committer, DocumentJanitor janitor, ConfigErrors configErrors,
+            SyncMetrics metrics, Clock clock) {
         this.pool = pool;
         this.synced = synced;
         this.renderer = renderer;
+        this.columns = columns;
         this.coze = coze;
         this.cozeConfig = cozeConfig;
         this.committer = committer;
@@ -74,13 +77,16 @@ public class ConfigSync {
             return committer.commit(config, held).map(CommitResult::statuses);
         }
         List<String> keys = changes.stream().map(Change::recordKey).toList();
-        return synced.find(pool, config.id(), keys).chain(states -> {
+        return Uni.combine().all().unis(synced.find(pool, config.id(), keys), columns.of(config.tableName())).asTuple()
+                .chain(found -> {
+            Map<String, DocState> states = found.getItem1();
+            List<ColumnFormat> tableColumns = found.getItem2();
             Map<Change, CommitStatus> stale = new LinkedHashMap<>();
             List<Outcome> ready = new ArrayList<>();
             List<Pending> toCreate = new ArrayList<>();
             for (Change change : changes) {
                 DocState state = states.getOrDefault(change.recordKey(), DocState.absent(config.id(), change.recordKey()));
-                plan(config, change, state, stale, ready, toCreate);
+                plan(config, change, tableColumns, state, stale, ready, toCreate);
             }
             warnRenderFailures(config, ready, changes.size());
             return create(config, toCreate)
@@ -100,7 +106,7 @@ public class ConfigSync {
         });
     }
 
-    private void plan(SyncConfig config, Change change, DocState state, Map<Change, CommitStatus> stale,
+    private void plan(SyncConfig config, Change change, List<ColumnFormat> tableColumns, DocState state, Map<Change, CommitStatus> stale,
             List<Outcome> ready, List<Pending> toCreate) {
         if (change.operation().isDelete()) {
             if (Decision.of(state, change, null) == Decision.STALE) {
@@ -117,7 +123,7 @@ public class ConfigSync {
         }
         RenderedDocument doc;
         try {
-            doc = renderer.render(config, change);
+            doc = renderer.render(config, change, tableColumns);
         } catch (RenderException e) {
             ready.add(new Outcome.Failed(change, FailureCodes.RENDER_FAILED, e.getMessage(), null, true, false));
             return;

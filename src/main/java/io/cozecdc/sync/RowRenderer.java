@@ -41,26 +41,44 @@ public class RowRenderer {
         this.engine = engine;
     }
 
-    /** Renders one change for one config. Throws {@link RenderException} when the template fails. */
+    /** Renders one change for one config, in JSON key order and JSON forms. Throws {@link RenderException} when the template fails. */
     public RenderedDocument render(SyncConfig config, Change change) {
-        return render(config, change, true);
+        return render(config, change, List.of());
     }
 
     /**
-     * Renders like {@link #render} but compiles the template afresh and does not keep it: for
-     * previews of templates that are still being written, which must not fill the cache.
+     * Renders one change for one config. With the table's {@code columns} (table order, with types), lines
+     * follow the table's order when no fields are configured, and each value is formatted from its column's
+     * type, so the text is the same whichever server (and JSON form) the change came from.
+     * Throws {@link RenderException} when the template fails.
      */
-    public RenderedDocument renderOnce(SyncConfig config, Change change) {
-        return render(config, change, false);
+    public RenderedDocument render(SyncConfig config, Change change, List<ColumnFormat> columns) {
+        return render(config, change, columns, true);
     }
 
-    private RenderedDocument render(SyncConfig config, Change change, boolean cache) {
+    /**
+     * Renders like {@link #render(SyncConfig, Change, List)} but compiles the template afresh and does
+     * not keep it: for previews of templates that are still being written, which must not fill the cache.
+     */
+    public RenderedDocument renderOnce(SyncConfig config, Change change, List<ColumnFormat> columns) {
+        return render(config, change, columns, false);
+    }
+
+    private RenderedDocument render(SyncConfig config, Change change, List<ColumnFormat> columns, boolean cache) {
         ObjectNode data = change.data();
-        Map<String, JsonNode> kept = new LinkedHashMap<>();
+        Map<String, ColumnFormat> formats = new LinkedHashMap<>();
+        columns.forEach(c -> formats.put(c.name(), c));
+        Map<String, String> kept = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         if (config.fields().isEmpty()) {
             if (data != null) {
-                data.fields().forEachRemaining(e -> kept.put(e.getKey(), e.getValue()));
+                // table order first; then any key the table no longer has, in the change's order
+                formats.values().forEach(c -> {
+                    if (data.has(c.name())) {
+                        kept.put(c.name(), c.text(data.get(c.name())));
+                    }
+                });
+                data.fields().forEachRemaining(e -> kept.putIfAbsent(e.getKey(), text(formats, e.getKey(), e.getValue())));
             }
         } else {
             for (String field : config.fields()) {
@@ -68,7 +86,7 @@ public class RowRenderer {
                 if (value == null) {
                     missing.add(field);
                 } else {
-                    kept.put(field, value);
+                    kept.put(field, text(formats, field, value));
                 }
             }
         }
@@ -76,6 +94,11 @@ public class RowRenderer {
                 ? lines(kept)
                 : applyTemplate(config, change, kept, cache);
         return new RenderedDocument(text, sha256(text), List.copyOf(missing), estimateTokens(text));
+    }
+
+    private static String text(Map<String, ColumnFormat> formats, String name, JsonNode value) {
+        ColumnFormat format = formats.get(name);
+        return format == null ? text(value) : format.text(value);
     }
 
     /** Compiles a template, failing with the parser's message; used to validate configs. */
@@ -133,9 +156,9 @@ public class RowRenderer {
         return unknown;
     }
 
-    static String lines(Map<String, JsonNode> fields) {
+    static String lines(Map<String, String> fields) {
         StringBuilder sb = new StringBuilder();
-        fields.forEach((name, value) -> sb.append(name).append(": ").append(text(value)).append('\n'));
+        fields.forEach((name, value) -> sb.append(name).append(": ").append(value).append('\n'));
         return sb.toString();
     }
 
@@ -153,12 +176,12 @@ public class RowRenderer {
         return value.toString();
     }
 
-    private String applyTemplate(SyncConfig config, Change change, Map<String, JsonNode> kept, boolean cache) {
+    private String applyTemplate(SyncConfig config, Change change, Map<String, String> kept, boolean cache) {
         Template template = cache
                 ? templates.computeIfAbsent(config.id() + ":" + config.template(), k -> engine.parse(config.template()))
                 : engine.parse(config.template());
         Map<String, Object> data = new LinkedHashMap<>();
-        kept.forEach((name, value) -> data.put(name, text(value)));
+        data.putAll(kept);
         data.put("cdc", Map.of("table", change.table(), "key", change.recordKey(),
                 "operation", change.operation().name(), "config", config.name()));
         try {

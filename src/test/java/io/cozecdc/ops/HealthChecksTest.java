@@ -61,6 +61,7 @@ class HealthChecksTest {
         assertThat(check(ready, "cdc-triggers").getString("status")).isEqualTo("UP");
         assertThat(check(ready, "cdc-triggers").getString("data.products")).isEqualTo("installed");
         assertThat(check(ready, "coze").getString("status")).isEqualTo("UP");
+        assertThat(check(ready, "cdc-database").getString("status")).isEqualTo("UP");
         assertThat(ready.getList("checks.name", String.class)).anyMatch(n -> n.toLowerCase().contains("mysql"));
     }
 

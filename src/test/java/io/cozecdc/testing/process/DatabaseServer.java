@@ -69,11 +69,12 @@ public final class DatabaseServer implements AutoCloseable {
         Files.writeString(initFile, EmbeddedMariaDb.ROOT_LOGIN + """
                 CREATE DATABASE IF NOT EXISTS `%1$s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
                 CREATE USER IF NOT EXISTS '%2$s'@'127.0.0.1' IDENTIFIED BY '%3$s';
-                GRANT ALL PRIVILEGES ON *.* TO '%2$s'@'127.0.0.1';
-                """.formatted(database, user, password.replace("'", "''")));
+                GRANT %4$s TO '%2$s'@'127.0.0.1';
+                """.formatted(database, user, password.replace("'", "''"), b.grant.replace("{db}", database)));
         // binaries are unpacked once per run and shared by every server
         DBConfigurationBuilder config = EmbeddedMariaDb.configuration(port, ROOT.resolve("base"), dataDir, tmpDir, initFile,
                 b.bufferPool);
+        b.serverArgs.forEach(config::addArg);
         this.db = DB.newEmbeddedDB(config.build());
     }
 
@@ -216,6 +217,8 @@ public final class DatabaseServer implements AutoCloseable {
         private String password = "db-pw-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
         private int port;
         private String bufferPool = "128M";
+        private String grant = "ALL PRIVILEGES ON *.*";
+        private final java.util.List<String> serverArgs = new java.util.ArrayList<>();
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9_-]+")) {
@@ -251,6 +254,21 @@ public final class DatabaseServer implements AutoCloseable {
         /** InnoDB buffer pool, e.g. {@code 512M}; default 128M. */
         public Builder bufferPool(String value) {
             this.bufferPool = value;
+            return this;
+        }
+
+        /**
+         * What the service user is granted, as the text between GRANT and TO; {@code {db}} stands for the
+         * database. Default {@code ALL PRIVILEGES ON *.*} (which includes SUPER).
+         */
+        public Builder grant(String value) {
+            this.grant = value;
+            return this;
+        }
+
+        /** Extra mysqld options, e.g. {@code --log-bin}, after the project's usual ones. */
+        public Builder serverArgs(String... values) {
+            serverArgs.addAll(java.util.List.of(values));
             return this;
         }
 
