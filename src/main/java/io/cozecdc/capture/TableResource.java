@@ -120,9 +120,11 @@ public class TableResource {
             examples = @ExampleObject(name = "suppliers", value = "{\"table\":\"suppliers\",\"keyColumn\":\"id\",\"columns\":"
                     + "[{\"name\":\"id\",\"type\":\"char(36)\"},{\"name\":\"name\",\"type\":\"varchar(200)\"}]}")))
     @APIResponse(responseCode = "404", description = "No such table",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "not-found", value = ApiResponses.TABLE_NOT_FOUND_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "The table cannot be captured (the problem says why)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "invalid", value = ApiResponses.TABLE_INVALID_EXAMPLE)))
     public Uni<TableColumnsView> columns(@PathParam("table") String table) {
         return describer.describe(table).map(TableColumnsView::of)
                 .onFailure(UnknownTableException.class).transform(e -> ApiException.notFound(e.getMessage()))

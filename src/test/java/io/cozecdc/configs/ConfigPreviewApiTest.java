@@ -84,13 +84,20 @@ class ConfigPreviewApiTest {
                 .body("documents[0].text", equalTo(support.db().scalar("SELECT name FROM products WHERE id = ?", keys.get(0))
                         + "：库存 " + support.db().scalar("SELECT stock_quantity FROM products WHERE id = ?", keys.get(0)) + "（products）"));
 
-        // compiles, but cost_price is not a kept field: the pipeline would dead-letter every row
-        String failing = "{\"name\":\"t\",\"tableName\":\"products\",\"datasetId\":\"" + DATASET + "\",\"fields\":[\"name\"],"
+        // cost_price is not a kept field: refused before any row is rendered, exactly as create refuses it
+        String unknown = "{\"name\":\"t\",\"tableName\":\"products\",\"datasetId\":\"" + DATASET + "\",\"fields\":[\"name\"],"
                 + "\"template\":\"{name} {cost_price}\"}";
+        api().body(unknown).post("/api/v1/sync-configs/preview").then().statusCode(400)
+                .body("errors[0].field", equalTo("template"))
+                .body("errors[0].message", containsString("cost_price"));
+
+        // names only kept fields, but asks a text value for a property it does not have: every row fails to render
+        String failing = "{\"name\":\"t\",\"tableName\":\"products\",\"datasetId\":\"" + DATASET + "\",\"fields\":[\"name\"],"
+                + "\"template\":\"{name} {name.colour}\"}";
         api().body(failing).post("/api/v1/sync-configs/preview").then().statusCode(200)
                 .body("documents", hasSize(3))
                 .body("documents[0].text", nullValue())
-                .body("documents[0].error", containsString("cost_price"));
+                .body("documents[0].error", containsString("colour"));
     }
 
     @Test
