@@ -37,10 +37,12 @@ public class SyncCommitter {
     private final FailureRepository failures;
     private final Backoff backoff;
     private final SyncSettings settings;
+    private final CreateIntentRepository intents;
     private final Clock clock;
 
     public SyncCommitter(Pool pool, SyncedDocumentRepository synced, LedgerRepository ledger, FailureRepository failures,
-            Backoff backoff, SyncSettings settings, Clock clock) {
+            Backoff backoff, SyncSettings settings, CreateIntentRepository intents, Clock clock) {
+        this.intents = intents;
         this.pool = pool;
         this.synced = synced;
         this.ledger = ledger;
@@ -51,8 +53,16 @@ public class SyncCommitter {
     }
 
     public Uni<CommitResult> commit(SyncConfig config, List<Outcome> outcomes) {
+        return commit(config, outcomes, List.of());
+    }
+
+    /**
+     * Commits the outcomes and, in the same transaction, closes the create intents whose documents they
+     * record: an intent is open exactly until its document is in the ledger (or known not to exist).
+     */
+    public Uni<CommitResult> commit(SyncConfig config, List<Outcome> outcomes, List<String> closeIntents) {
         if (outcomes.isEmpty()) {
-            return Uni.createFrom().item(new CommitResult(Map.of(), List.of()));
+            return intents.close(closeIntents).replaceWith(new CommitResult(Map.of(), List.of()));
         }
         List<String> keys = outcomes.stream().map(o -> o.change().recordKey()).distinct().toList();
         return Sql.transaction(pool, conn -> {
@@ -61,6 +71,7 @@ public class SyncCommitter {
                     .chain(states -> failures.find(conn, config.id(), keys)
                             .map(open -> plan(config, outcomes, states, open, now)))
                     .call(plan -> write(conn, config, plan, now))
+                    .call(() -> intents.close(conn, closeIntents))
                     .map(plan -> new CommitResult(plan.statuses, plan.obsolete));
         });
     }
@@ -192,8 +203,13 @@ public class SyncCommitter {
     public Uni<List<String>> processingFailed(SyncConfig config, LedgerDocument doc, int code, String reason, Change change) {
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
-            return synced.lockIfPresent(conn, doc.configId(), doc.recordKey()).chain(state -> {
-                Uni<Void> work = ledger.markObsolete(conn, List.of(doc.documentId()), reason, now);
+            return synced.lockIfPresent(conn, doc.configId(), doc.recordKey())
+                    .chain(state -> ledger.markObsoleteIfProcessing(conn, doc.documentId(), reason, now).chain(marked -> {
+                // another replica may have promoted it since this one read the progress: then it is live, keep it
+                if (!marked) {
+                    return Uni.createFrom().item(List.<String>of());
+                }
+                Uni<Void> work = Uni.createFrom().voidItem();
                 if (state != null && doc.documentId().equals(state.pendingDocumentId())) {
                     Change failed = change != null ? change
                             : new Change(doc.logId(), config.tableName(), doc.recordKey(), io.cozecdc.changelog.Operation.UPDATE,
@@ -210,7 +226,7 @@ public class SyncCommitter {
                             });
                 }
                 return work.replaceWith(List.of(doc.documentId()));
-            });
+            }));
         });
     }
 
