@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,9 +36,10 @@ public class LeaseKeeper {
 
     /** Batch claim token → its rows and when the batch started (nanoTime). */
     private final Map<String, Batch> batches = new ConcurrentHashMap<>();
-    private final Set<String> openIntents = ConcurrentHashMap.newKeySet();
-    /** Document id → lease length of the progress check holding it. */
-    private final Map<String, Duration> tracked = new ConcurrentHashMap<>();
+    /** Intent id → when this replica took it (nanoTime). */
+    private final Map<String, Long> openIntents = new ConcurrentHashMap<>();
+    /** Document id → lease length of the progress check holding it, and when it started. */
+    private final Map<String, Held> tracked = new ConcurrentHashMap<>();
 
     public LeaseKeeper(ChangeLogRepository changeLog, CreateIntentRepository intents, LedgerRepository ledger,
             SyncSettings settings, IntentSettings intentSettings, LeaseSettings leaseSettings) {
@@ -60,7 +60,8 @@ public class LeaseKeeper {
     }
 
     public void holdIntents(List<String> ids) {
-        openIntents.addAll(ids);
+        long now = System.nanoTime();
+        ids.forEach(id -> openIntents.put(id, now));
     }
 
     public void dropIntents(List<String> ids) {
@@ -68,7 +69,8 @@ public class LeaseKeeper {
     }
 
     public void holdDocuments(List<String> ids, Duration lease) {
-        ids.forEach(id -> tracked.put(id, lease));
+        Held held = new Held(lease, System.nanoTime());
+        ids.forEach(id -> tracked.put(id, held));
     }
 
     public void dropDocuments(List<String> ids) {
@@ -110,12 +112,20 @@ public class LeaseKeeper {
             }
             work.add(changeLog.renew(owner, batch.ids(), settings.poll().lease()));
         });
-        List<String> intentIds = List.copyOf(openIntents);
+        // work younger than one renewal interval still has most of its first lease: renewing it could only
+        // race with its own end (a release to the resolver, a rescheduled check) and push that back
+        long young = leaseSettings.renewInterval().toNanos();
+        List<String> intentIds = openIntents.entrySet().stream().filter(e -> now - e.getValue() >= young)
+                .map(Map.Entry::getKey).toList();
         for (List<String> chunk : Sql.chunks(intentIds, 500)) {
             work.add(intents.lease(chunk, intentSettings.lease()));
         }
         Map<Duration, List<String>> docs = new java.util.HashMap<>();
-        tracked.forEach((id, lease) -> docs.computeIfAbsent(lease, l -> new ArrayList<>()).add(id));
+        tracked.forEach((id, held) -> {
+            if (now - held.sinceNanos() >= young) {
+                docs.computeIfAbsent(held.lease(), l -> new ArrayList<>()).add(id);
+            }
+        });
         docs.forEach((lease, ids) -> Sql.chunks(ids, 500)
                 .forEach(chunk -> work.add(ledger.lease(ledger.pool(), DocumentState.PROCESSING, chunk, lease))));
         if (work.isEmpty()) {
@@ -128,5 +138,8 @@ public class LeaseKeeper {
     }
 
     private record Batch(List<Long> ids, long startedNanos) {
+    }
+
+    private record Held(Duration lease, long sinceNanos) {
     }
 }

@@ -51,6 +51,10 @@ class SyncFaultsTest {
     ConfigSync configSync;
     @Inject
     Reconciler reconciler;
+    @Inject
+    SyncCommitter committer;
+    @Inject
+    LedgerRepository ledger;
     @InjectFakeCoze
     FakeCoze coze;
 
@@ -161,6 +165,31 @@ class SyncFaultsTest {
         assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.content()).contains(id));
         assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id))
                 .isEqualTo(coze.documents(dataset).get(0).documentId());
+    }
+
+    @Test
+    void aProgressAnswerOlderThanAnotherReplicasPromotionDoesNotDeleteTheLiveDocument() {
+        SyncConfig config = support.config("promoted", "products", dataset, FIELDS, null);
+        coze.processingDelay(Duration.ofMillis(1500));
+        support.start();
+        String id = support.insertProduct("P9", "promoted", "1.00", null, 1);
+        // replica A reads the document while it is still PROCESSING (its progress answer will be old) …
+        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count(
+                "SELECT COUNT(*) FROM coze_documents WHERE state = 'PROCESSING'") == 1);
+        String documentId = (String) support.db().scalar("SELECT document_id FROM coze_documents");
+        LedgerDocument seenByA = ledger.find(ledger.pool(), documentId).await().atMost(PipelineSupport.WAIT);
+        // … replica B promotes it meanwhile
+        awaitConverged();
+        assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id)).isEqualTo(documentId);
+
+        // A now acts on its old answer ("still processing past the timeout")
+        List<String> toDelete = committer.processingFailed(config, seenByA, -5, "did not finish in time", null)
+                .await().atMost(PipelineSupport.WAIT);
+
+        assertThat(toDelete).as("nothing to delete: the document is live").isEmpty();
+        assertThat(support.db().scalar("SELECT state FROM coze_documents WHERE document_id = ?", documentId)).isEqualTo("DONE");
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures")).isZero();
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.documentId()).isEqualTo(documentId));
     }
 
     @Test
