@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.ops.Reconciler;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
@@ -28,8 +29,9 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * Create intents (issue 14, items 1–3): an applied but unanswered create is settled in seconds, a
- * reconciliation pass never deletes a document whose answer is late, and a batch slower than its lease
- * keeps its claim. Request timeout 4 s, lease 3 s renewed every second, one Coze call at a time.
+ * reconciliation pass never deletes a document whose answer is late, a batch slower than its lease
+ * keeps its claim, and the resolver reads the listing from its newest end in either order. Request
+ * timeout 4 s, lease 3 s renewed every second, one Coze call at a time, retries after 5–10 s.
  */
 @QuarkusTest
 @TestProfile(CreateIntentsTest.Profile.class)
@@ -42,7 +44,10 @@ class CreateIntentsTest {
                     "cdc.reconcile.grace", "1s",
                     "cdc.poll.lease", "3s",
                     "cdc.leases.renew-interval", "1s",
-                    "coze.max-concurrency", "1");
+                    "coze.max-concurrency", "1",
+                    // retries of a failed create wait 5–10 s: long after the resolver has adopted its document
+                    "cdc.retry.initial-backoff", "10s",
+                    "cdc.retry.max-backoff", "20s");
         }
     }
 
@@ -142,6 +147,60 @@ class CreateIntentsTest {
         assertThat(createdPerChange.values()).as("documents created per change").containsOnly(1);
         assertThat(coze.documents(dataset)).hasSize(40);
         assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0")).isZero();
+    }
+
+    @Test
+    void anUnansweredCreateOnTheLastOfFivePagesIsFoundReadingThreePagesInEitherListingOrder() throws Exception {
+        SyncConfig config = support.config("paged", "products", dataset, FIELDS, null);
+        // 450 documents of ours from 10 minutes ago that nothing points to (reconciliation's business, not the resolver's)
+        java.time.Instant old = java.time.Instant.now().minus(Duration.ofMinutes(10));
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 450; i++) {
+            names.add(DocumentNames.name(config.id(), 100_000 + i, old, "products", "old-" + i));
+        }
+        for (int i = 0; i < names.size(); i += 10) {
+            createBehindTheServicesBack(names.subList(i, i + 10));
+        }
+        for (boolean newestFirst : List.of(false, true)) {
+            coze.listNewestFirst(newestFirst);
+            int listsBefore = coze.requestCount(Endpoint.LIST);
+            coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(6));
+            support.start();
+            String id = support.insertProduct("P" + newestFirst, "paged " + newestFirst, "1.00", null, 1);
+            await().atMost(PipelineSupport.WAIT).until(() -> support.db().count(
+                    "SELECT COUNT(*) FROM sync_failures WHERE record_key = ?", id) == 1);
+            coze.clearFaults();
+            coze.listNewestFirst(newestFirst);
+            await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(100)).until(this::converged);
+
+            assertThat(support.documentsByKey(dataset, "id").get(id)).as("documents of the row (newest first: %s)", newestFirst)
+                    .singleElement().satisfies(d -> assertThat(d.status()).isEqualTo(FakeDocument.DONE));
+            assertThat(coze.documents(dataset).stream().filter(d -> d.name().contains(":old-")).count())
+                    .as("documents the resolver must not touch").isEqualTo(450);
+            // the retry waits 5 s (the profile), long after the resolver adopted the applied document
+            assertThat(coze.documentsCreated()).isEqualTo(450 + (newestFirst ? 2 : 1));
+            // page 1 (for the total), the last page, then one more page, which is older than the intent: stop
+            assertThat(coze.requestCount(Endpoint.LIST) - listsBefore).as("list calls (newest first: %s)", newestFirst)
+                    .isEqualTo(3);
+            support.stop();
+        }
+    }
+
+    /** Creates documents in the test's dataset straight through the fake's HTTP API, as another client would. */
+    private void createBehindTheServicesBack(List<String> names) throws Exception {
+        StringBuilder docs = new StringBuilder();
+        for (String name : names) {
+            docs.append(docs.length() == 0 ? "" : ",").append("{\"name\":\"").append(name)
+                    .append("\",\"source_info\":{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}");
+        }
+        String body = "{\"dataset_id\":" + dataset + ",\"document_bases\":[" + docs + "],\"chunk_strategy\":{\"chunk_type\":0},"
+                + "\"format_type\":0}";
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(coze.baseUrl() + "/open_api/knowledge/document/create"))
+                .header("Authorization", "Bearer " + io.cozecdc.testing.FakeCozeResource.TOKEN)
+                .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).contains("\"code\":0");
     }
 
     private boolean converged() {
