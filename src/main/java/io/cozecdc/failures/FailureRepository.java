@@ -66,6 +66,9 @@ public class FailureRepository {
             + "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED";
     static final String STAMP = "UPDATE sync_failures SET claimed_by = ?, "
             + "claim_expires_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE id IN ";
+    /** Extends the lease of failures a retry round still works on (only while it holds them). */
+    static final String RENEW = "UPDATE sync_failures SET claim_expires_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) "
+            + "WHERE claimed_by = ? AND id IN ";
     static final String RELEASE = "UPDATE sync_failures SET claimed_by = NULL, claim_expires_at = NULL "
             + "WHERE claimed_by = ? AND id IN ";
     static final String RELEASE_ALL_OF = "UPDATE sync_failures SET claimed_by = NULL, claim_expires_at = NULL "
@@ -165,6 +168,16 @@ public class FailureRepository {
                     failures.forEach(f -> params.addLong(f.id()));
                     return conn.preparedQuery(STAMP + Sql.inList(failures.size())).execute(params).replaceWithVoid();
                 }));
+    }
+
+    /** Extends {@code owner}'s claim on failures it still holds to {@code NOW(3) + lease}. */
+    public Uni<Void> renew(String owner, List<Long> ids, java.time.Duration lease) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Tuple params = Tuple.of(lease.toNanos() / 1000, owner);
+        ids.forEach(params::addLong);
+        return pool.preparedQuery(RENEW + Sql.inList(ids.size())).execute(params).replaceWithVoid();
     }
 
     /** Gives claimed failures back (the ones a retry did not replace or resolve). */

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.common.Sql;
+import io.cozecdc.failures.FailureRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -17,8 +18,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Keeps the leases of this replica's work in flight alive, so a slow Coze never lets another replica
- * (or this one) take work that is still running: the change-log rows of each batch
- * ({@code cdc.poll.lease}), the open create intents of calls sent and not yet committed
+ * (or this one) take work that is still running: the change-log rows of each batch and the failures of
+ * each retry round ({@code cdc.poll.lease}), the open create intents of calls sent and not yet committed
  * ({@code cdc.intents.lease}), and the documents whose progress is being read. Every
  * {@code cdc.leases.renew-interval} each lease is moved to the database's {@code NOW(3)} plus its
  * length. Work that stops (finished, failed, cancelled) is dropped at once; if the process dies the
@@ -30,19 +31,23 @@ public class LeaseKeeper {
     private final ChangeLogRepository changeLog;
     private final CreateIntentRepository intents;
     private final LedgerRepository ledger;
+    private final FailureRepository failures;
     private final SyncSettings settings;
     private final IntentSettings intentSettings;
     private final LeaseSettings leaseSettings;
 
     /** Batch claim token → its rows and when the batch started (nanoTime). */
     private final Map<String, Batch> batches = new ConcurrentHashMap<>();
+    /** Retry round claim token → its failures and when the round started. */
+    private final Map<String, Batch> retries = new ConcurrentHashMap<>();
     /** Intent id → when this replica took it (nanoTime). */
     private final Map<String, Long> openIntents = new ConcurrentHashMap<>();
     /** Document id → lease length of the progress check holding it, and when it started. */
     private final Map<String, Held> tracked = new ConcurrentHashMap<>();
 
     public LeaseKeeper(ChangeLogRepository changeLog, CreateIntentRepository intents, LedgerRepository ledger,
-            SyncSettings settings, IntentSettings intentSettings, LeaseSettings leaseSettings) {
+            FailureRepository failures, SyncSettings settings, IntentSettings intentSettings, LeaseSettings leaseSettings) {
+        this.failures = failures;
         this.changeLog = changeLog;
         this.intents = intents;
         this.ledger = ledger;
@@ -57,6 +62,14 @@ public class LeaseKeeper {
 
     public void dropBatch(String owner) {
         batches.remove(owner);
+    }
+
+    public void holdRetries(String owner, List<Long> failureIds) {
+        retries.put(owner, new Batch(List.copyOf(failureIds), System.nanoTime()));
+    }
+
+    public void dropRetries(String owner) {
+        retries.remove(owner);
     }
 
     public void holdIntents(List<String> ids) {
@@ -111,6 +124,13 @@ public class LeaseKeeper {
                 return;
             }
             work.add(changeLog.renew(owner, batch.ids(), settings.poll().lease()));
+        });
+        retries.forEach((owner, round) -> {
+            if (now - round.startedNanos() > maxHoldNanos) {
+                retries.remove(owner);
+                return;
+            }
+            work.add(failures.renew(owner, round.ids(), settings.poll().lease()));
         });
         // work younger than one renewal interval still has most of its first lease: renewing it could only
         // race with its own end (a release to the resolver, a rescheduled check) and push that back

@@ -11,7 +11,7 @@ public interface LeaseSettings {
 
     /**
      * How often a replica renews the leases of the work it has in flight: the change-log rows of
-     * its batches ({@code cdc.poll.lease}), its open create intents ({@code cdc.intents.lease}) and
+     * its batches and the failures of its retry rounds ({@code cdc.poll.lease}), its open create intents ({@code cdc.intents.lease}) and
      * the documents whose progress it is reading. Must be well below the shortest of those leases.
      * Default 5 s.
      */
