@@ -36,10 +36,10 @@ public class BackfillRepository {
     static final String FIND_ALL = "SELECT " + COLUMNS + " FROM backfill_jobs";
     /** Takes a running job nobody holds; the lease makes a dead replica's job come back. */
     static final String CLAIM = """
-            UPDATE backfill_jobs SET claimed_by = ?, claim_expires_at = ?
-             WHERE config_id = ? AND state = 'RUNNING' AND (claim_expires_at IS NULL OR claim_expires_at < ? OR claimed_by = ?)""";
+            UPDATE backfill_jobs SET claimed_by = ?, claim_expires_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)
+             WHERE config_id = ? AND state = 'RUNNING' AND (claim_expires_at IS NULL OR claim_expires_at < NOW(3) OR claimed_by = ?)""";
     static final String RUNNING = "SELECT config_id FROM backfill_jobs WHERE state = 'RUNNING' AND "
-            + "(claim_expires_at IS NULL OR claim_expires_at < ? OR claimed_by = ?) ORDER BY updated_at";
+            + "(claim_expires_at IS NULL OR claim_expires_at < NOW(3) OR claimed_by = ?) ORDER BY updated_at";
     static final String ADVANCE = """
             UPDATE backfill_jobs SET rows_done = rows_done + ?, last_key = ?, updated_at = ?
              WHERE config_id = ? AND state = 'RUNNING' AND claimed_by = ?""";
@@ -76,19 +76,20 @@ public class BackfillRepository {
         });
     }
 
-    /** Config ids of running jobs that nobody else holds now. */
+    /** Config ids of running jobs that nobody else holds now (the database's clock decides). */
     public Uni<List<Long>> runnable(String owner, Instant now) {
-        return pool.preparedQuery(RUNNING).execute(Tuple.of(Timestamps.toDb(now), owner)).map(rows -> {
+        return pool.preparedQuery(RUNNING).execute(Tuple.of(owner)).map(rows -> {
             List<Long> ids = new ArrayList<>();
             rows.forEach(r -> ids.add(r.getLong(0)));
             return ids;
         });
     }
 
-    /** True when {@code owner} now holds the job until {@code until}. */
+    /** True when {@code owner} now holds the job for {@code until - now} (stamped and judged on the database's clock). */
     public Uni<Boolean> claim(long configId, String owner, Instant now, Instant until) {
+        long micros = Math.max(0, java.time.Duration.between(now, until).toNanos() / 1000);
         return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(owner, Timestamps.toDb(until), configId, Timestamps.toDb(now), owner))
+                .execute(Tuple.of(owner, micros, configId, owner))
                 .map(rows -> rows.rowCount() == 1);
     }
 

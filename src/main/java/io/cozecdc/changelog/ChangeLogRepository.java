@@ -41,11 +41,15 @@ public class ChangeLogRepository {
     static final String CLAIM_SELECT = "SELECT id, table_name, record_uuid, operation_type, " + CHANGE_DATA
             + ", created_at, target_config_id\n" + """
               FROM data_change_logs
-             WHERE processed = 0 AND (claim_expires_at IS NULL OR claim_expires_at < ?)
+             WHERE processed = 0 AND (claim_expires_at IS NULL OR claim_expires_at < NOW(3))
              ORDER BY id
              LIMIT ?
                FOR UPDATE SKIP LOCKED""";
-    static final String CLAIM_STAMP = "UPDATE data_change_logs SET claimed_by = ?, claim_expires_at = ? WHERE id IN ";
+    static final String CLAIM_STAMP = "UPDATE data_change_logs SET claimed_by = ?, "
+            + "claim_expires_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE id IN ";
+    /** Extends the lease of rows a batch still works on (only while it holds them). */
+    static final String RENEW = "UPDATE data_change_logs SET claim_expires_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) "
+            + "WHERE processed = 0 AND claimed_by = ? AND id IN ";
     static final String MARK_PROCESSED =
             "UPDATE data_change_logs SET processed = 1, processed_at = ?, claim_expires_at = NULL WHERE claimed_by = ? AND id IN ";
     static final String RELEASE =
@@ -62,12 +66,15 @@ public class ChangeLogRepository {
     }
 
     /**
-     * Claims up to {@code limit} pending rows for {@code owner} until {@code leaseUntil}, in one short
-     * transaction: no lock is held once it returns.
+     * Claims up to {@code limit} pending rows for {@code owner} for {@code leaseUntil - now}, in one
+     * short transaction: no lock is held once it returns. Expiry is judged and stamped with the
+     * database's clock, so replicas with skewed clocks agree; only the length of the lease comes from
+     * the arguments.
      */
     public Uni<List<Change>> claim(String owner, int limit, Instant now, Instant leaseUntil) {
+        long leaseMicros = Math.max(0, java.time.Duration.between(now, leaseUntil).toNanos() / 1000);
         return pool.withTransaction(conn -> conn.preparedQuery(CLAIM_SELECT)
-                .execute(Tuple.of(Timestamps.toDb(now), limit))
+                .execute(Tuple.of(limit))
                 .chain(rows -> {
                     List<Change> changes = new ArrayList<>();
                     rows.forEach(row -> changes.add(toChange(row)));
@@ -75,10 +82,20 @@ public class ChangeLogRepository {
                         return Uni.createFrom().item(changes);
                     }
                     List<Long> ids = changes.stream().map(Change::logId).toList();
-                    Tuple params = Tuple.of(owner, Timestamps.toDb(leaseUntil));
+                    Tuple params = Tuple.of(owner, leaseMicros);
                     ids.forEach(params::addLong);
                     return conn.preparedQuery(CLAIM_STAMP + Sql.inList(ids.size())).execute(params).replaceWith(changes);
                 }));
+    }
+
+    /** Extends {@code owner}'s lease on rows it still holds to {@code NOW(3) + lease}; returns how many. */
+    public Uni<Integer> renew(String owner, List<Long> ids, java.time.Duration lease) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Tuple params = Tuple.of(lease.toNanos() / 1000, owner);
+        ids.forEach(params::addLong);
+        return pool.preparedQuery(RENEW + Sql.inList(ids.size())).execute(params).map(r -> r.rowCount());
     }
 
     /** Marks rows processed, but only those {@code owner} still holds; returns how many were marked. */

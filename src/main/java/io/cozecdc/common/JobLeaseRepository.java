@@ -13,7 +13,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class JobLeaseRepository {
 
     static final String ENSURE = "INSERT IGNORE INTO cdc_job_leases (job, owner, expires_at) VALUES (?, '', ?)";
-    static final String TAKE = "UPDATE cdc_job_leases SET owner = ?, expires_at = ? WHERE job = ? AND (expires_at < ? OR owner = ?)";
+    static final String TAKE = "UPDATE cdc_job_leases SET owner = ?, expires_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) "
+            + "WHERE job = ? AND (expires_at < NOW(3) OR owner = ?)";
 
     private final Pool pool;
 
@@ -21,11 +22,14 @@ public class JobLeaseRepository {
         this.pool = pool;
     }
 
-    /** Takes (or extends) the job's lease until {@code until}; true when this owner holds it now. */
+    /**
+     * Takes (or extends) the job's lease for {@code until - now}; true when this owner holds it now. Expiry
+     * is judged and stamped with the database's clock, so replicas with skewed clocks agree.
+     */
     public Uni<Boolean> tryAcquire(String job, String owner, Instant now, Instant until) {
+        long micros = Math.max(0, java.time.Duration.between(now, until).toNanos() / 1000);
         return pool.preparedQuery(ENSURE).execute(Tuple.of(job, Timestamps.toDb(Instant.EPOCH.plusSeconds(1))))
-                .chain(() -> pool.preparedQuery(TAKE)
-                        .execute(Tuple.of(owner, Timestamps.toDb(until), job, Timestamps.toDb(now), owner)))
+                .chain(() -> pool.preparedQuery(TAKE).execute(Tuple.of(owner, micros, job, owner)))
                 .map(rows -> rows.rowCount() == 1);
     }
 }

@@ -24,6 +24,16 @@ public interface CozeApi {
     /** Creates up to 10 text documents in a dataset; Coze processes them afterwards. */
     Uni<List<CreatedDocument>> create(long datasetId, List<NewDocument> documents);
 
+    /**
+     * Like {@link #create(long, List)}, but each attempt's documents come from {@code attempts} once the
+     * attempt has its permit, and each failed attempt is reported to it. The answer lists the documents
+     * of the attempt that succeeded.
+     */
+    default Uni<List<CreatedDocument>> create(long datasetId, CreateAttempts attempts) {
+        return attempts.begin().chain(documents -> create(datasetId, documents))
+                .onFailure(CozeException.class).call(e -> attempts.failed((CozeException) e));
+    }
+
     /** Deletes up to 100 documents. */
     Uni<Void> delete(List<String> documentIds);
 

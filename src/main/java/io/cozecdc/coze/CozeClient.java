@@ -60,22 +60,36 @@ public class CozeClient implements CozeApi {
 
     @Override
     public Uni<List<CreatedDocument>> create(long datasetId, List<NewDocument> documents) {
-        if (documents.isEmpty() || documents.size() > MAX_DOCUMENTS_PER_CREATE) {
-            throw new IllegalArgumentException("a create carries 1.." + MAX_DOCUMENTS_PER_CREATE + " documents, not " + documents.size());
-        }
-        String body = createBody(datasetId, documents);
-        if (body.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
-            return Uni.createFrom().failure(new CozeException(CozeErrorKind.PERMANENT, 4000, 0,
-                    "request body of " + body.length() + " bytes exceeds Coze's limit of " + config.maxBodyBytes() + " bytes",
-                    null, false));
-        }
-        return call("create", true, () -> rest.createDocuments(authorization, JS_CONV, body), answer -> {
+        checkCreate(documents);
+        return create(datasetId, CreateAttempts.of(documents));
+    }
+
+    @Override
+    public Uni<List<CreatedDocument>> create(long datasetId, CreateAttempts attempts) {
+        // the documents (and the names stamped with the time of sending) are made once the permit is granted
+        Supplier<Uni<Response>> send = () -> attempts.begin().chain(documents -> {
+            checkCreate(documents);
+            String body = createBody(datasetId, documents);
+            if (body.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
+                return Uni.createFrom().failure(new CozeException(CozeErrorKind.PERMANENT, 4000, 0,
+                        "request body of " + body.length() + " bytes exceeds Coze's limit of " + config.maxBodyBytes()
+                                + " bytes", null, false));
+            }
+            return rest.createDocuments(authorization, JS_CONV, body);
+        });
+        return call("create", true, false, send, answer -> {
             List<CreatedDocument> created = new ArrayList<>();
             for (JsonNode info : answer.path("document_infos")) {
                 created.add(new CreatedDocument(info.path("document_id").asText(), info.path("name").asText()));
             }
             return created;
-        });
+        }, attempts::failed);
+    }
+
+    private static void checkCreate(List<NewDocument> documents) {
+        if (documents.isEmpty() || documents.size() > MAX_DOCUMENTS_PER_CREATE) {
+            throw new IllegalArgumentException("a create carries 1.." + MAX_DOCUMENTS_PER_CREATE + " documents, not " + documents.size());
+        }
     }
 
     /** Size in bytes of the request that would carry these documents (for splitting calls under the cap). */
@@ -175,6 +189,12 @@ public class CozeClient implements CozeApi {
 
     private <T> Uni<T> call(String endpoint, boolean isCreate, boolean inBackground, Supplier<Uni<Response>> send,
             Function<JsonNode, T> extract) {
+        return call(endpoint, isCreate, inBackground, send, extract, e -> Uni.createFrom().voidItem());
+    }
+
+    /** {@code attemptFailed} hears of every failed attempt (before a quick retry), inside the permit. */
+    private <T> Uni<T> call(String endpoint, boolean isCreate, boolean inBackground, Supplier<Uni<Response>> send,
+            Function<JsonNode, T> extract, Function<CozeException, Uni<Void>> attemptFailed) {
         Supplier<Uni<T>> permitted = () -> {
             Timer.Sample sample = Timer.start(meters);
             return send.get()
@@ -182,7 +202,9 @@ public class CozeClient implements CozeApi {
                     .map(response -> parse(response, extract))
                     .onFailure(e -> !(e instanceof CozeException))
                     .transform(e -> CozeErrors.fromTransport(e, timedOut(e)))
-                    .onItemOrFailure().invoke((item, failure) -> record(endpoint, sample, failure));
+                    .onItemOrFailure().invoke((item, failure) -> record(endpoint, sample, failure))
+                    .onFailure(CozeException.class).call(e -> attemptFailed.apply((CozeException) e)
+                            .onFailure().recoverWithNull());
         };
         Uni<T> once = inBackground ? limiter.runInBackground(permitted) : limiter.run(permitted);
         return once.onFailure(e -> shouldRetryNow(e, isCreate))

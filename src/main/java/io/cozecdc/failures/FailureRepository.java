@@ -67,10 +67,14 @@ public class FailureRepository {
     static final String PARK = "UPDATE sync_failures SET next_attempt_at = NULL, claimed_by = NULL, claim_expires_at = NULL "
             + "WHERE config_id = ? AND record_key = ? AND log_id = ? AND status = 'RETRYING'";
     static final String CLAIM_DUE = "SELECT " + COLUMNS + " FROM sync_failures "
-            + "WHERE status = 'RETRYING' AND next_attempt_at <= ? AND (claim_expires_at IS NULL OR claim_expires_at < ?) "
+            + "WHERE status = 'RETRYING' AND next_attempt_at <= ? AND (claim_expires_at IS NULL OR claim_expires_at < NOW(3)) "
             + "AND config_id IN (SELECT id FROM sync_configs WHERE enabled = 1 AND status = 'ACTIVE') "
             + "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED";
-    static final String STAMP = "UPDATE sync_failures SET claimed_by = ?, claim_expires_at = ? WHERE id IN ";
+    static final String STAMP = "UPDATE sync_failures SET claimed_by = ?, "
+            + "claim_expires_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE id IN ";
+    /** Extends the lease of failures a retry round still works on (only while it holds them). */
+    static final String RENEW = "UPDATE sync_failures SET claim_expires_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) "
+            + "WHERE claimed_by = ? AND id IN ";
     static final String RELEASE = "UPDATE sync_failures SET claimed_by = NULL, claim_expires_at = NULL "
             + "WHERE claimed_by = ? AND id IN ";
     static final String RELEASE_ALL_OF = "UPDATE sync_failures SET claimed_by = NULL, claim_expires_at = NULL "
@@ -153,19 +157,33 @@ public class FailureRepository {
                 .replaceWithVoid();
     }
 
-    /** Claims due retries of ACTIVE configs for {@code owner} until {@code leaseUntil}. */
+    /**
+     * Claims due retries of ACTIVE configs for {@code owner} for {@code leaseUntil - now}. The claim's
+     * expiry is judged and stamped with the database's clock, so replicas with skewed clocks agree.
+     */
     public Uni<List<FailureRecord>> claimDue(String owner, Instant now, int limit, Instant leaseUntil) {
+        long leaseMicros = Math.max(0, java.time.Duration.between(now, leaseUntil).toNanos() / 1000);
         return Sql.transaction(pool, conn -> conn.preparedQuery(CLAIM_DUE)
-                .execute(Tuple.of(Timestamps.toDb(now), Timestamps.toDb(now), limit))
+                .execute(Tuple.of(Timestamps.toDb(now), limit))
                 .map(FailureRepository::all)
                 .call(failures -> {
                     if (failures.isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
-                    Tuple params = Tuple.of(owner, Timestamps.toDb(leaseUntil));
+                    Tuple params = Tuple.of(owner, leaseMicros);
                     failures.forEach(f -> params.addLong(f.id()));
                     return conn.preparedQuery(STAMP + Sql.inList(failures.size())).execute(params).replaceWithVoid();
                 }));
+    }
+
+    /** Extends {@code owner}'s claim on failures it still holds to {@code NOW(3) + lease}. */
+    public Uni<Void> renew(String owner, List<Long> ids, java.time.Duration lease) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Tuple params = Tuple.of(lease.toNanos() / 1000, owner);
+        ids.forEach(params::addLong);
+        return pool.preparedQuery(RENEW + Sql.inList(ids.size())).execute(params).replaceWithVoid();
     }
 
     /** Gives claimed failures back (the ones a retry did not replace or resolve). */

@@ -19,6 +19,7 @@ import io.cozecdc.sync.CommitStatus;
 import io.cozecdc.sync.ConfigRegistry;
 import io.cozecdc.sync.ConfigSync;
 import io.cozecdc.sync.InstanceId;
+import io.cozecdc.sync.LeaseKeeper;
 import io.cozecdc.sync.SyncControl;
 import io.cozecdc.sync.SyncMetrics;
 import io.cozecdc.sync.SyncSettings;
@@ -44,12 +45,14 @@ public class RetryWorker {
     private final RetryConfig config;
     private final SyncSettings settings;
     private final SyncMetrics metrics;
+    private final LeaseKeeper leases;
     private final Clock clock;
     private final JobRounds rounds;
 
     public RetryWorker(FailureRepository failures, ConfigRegistry registry, ConfigSync configSync, InstanceId instance,
             SyncControl control, CozeHealth cozeHealth, RetryConfig config, SyncSettings settings, SyncMetrics metrics,
-            Clock clock, JobRounds rounds) {
+            LeaseKeeper leases, Clock clock, JobRounds rounds) {
+        this.leases = leases;
         this.rounds = rounds;
         this.failures = failures;
         this.registry = registry;
@@ -93,11 +96,15 @@ public class RetryWorker {
             return Uni.createFrom().voidItem();
         }
         Map<Long, List<FailureRecord>> byConfig = due.stream().collect(Collectors.groupingBy(FailureRecord::configId));
+        List<Long> ids = due.stream().map(FailureRecord::id).toList();
+        // the claim stays with this round while it runs, however long Coze takes (LeaseKeeper renews it)
+        leases.holdRetries(owner, ids);
         return Multi.createFrom().iterable(byConfig.entrySet())
                 .onItem().transformToUniAndConcatenate(e -> replay(e.getKey(), e.getValue()))
                 .collect().last()
                 // whatever a retry did not replace or resolve (unknown config, unexpected error) goes back
-                .chain(() -> failures.release(owner, due.stream().map(FailureRecord::id).toList()));
+                .chain(() -> failures.release(owner, ids))
+                .onTermination().invoke(() -> leases.dropRetries(owner));
     }
 
     private Uni<Void> replay(long configId, List<FailureRecord> due) {

@@ -10,12 +10,14 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.common.DatabaseClock;
 import io.cozecdc.common.JobLeaseRepository;
 import io.cozecdc.common.JobRounds;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.coze.CozeApi;
 import io.cozecdc.coze.CozeApi.ListedDocument;
+import io.cozecdc.sync.CreateIntentRepository;
 import io.cozecdc.sync.DocumentJanitor;
 import io.cozecdc.sync.DocumentNames;
 import io.cozecdc.sync.InstanceId;
@@ -30,8 +32,11 @@ import io.smallrye.mutiny.Uni;
 /**
  * Lists each managed dataset and deletes the documents the service created that nothing points to
  * any more: left by a crash between a create and its commit, or by a create whose answer was lost
- * (a timeout after Coze applied it). Only documents named with our scheme, for a configuration that
- * exists and uses the dataset, and older than the grace period, are touched; one replica at a time.
+ * (a timeout after Coze applied it) that the create intents did not settle. Only documents named with
+ * our scheme, for a configuration that exists and uses the dataset, and older than the grace period
+ * (database clock against the database-clock time in the name) are touched; one replica at a time.
+ * Right before deleting, each orphan is checked again: a document of an open create intent, or one a
+ * commit recorded since its page was read, is left alone.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -46,11 +51,16 @@ public class Reconciler {
     private final InstanceId instance;
     private final SyncControl control;
     private final SyncSettings settings;
+    private final CreateIntentRepository intents;
+    private final DatabaseClock databaseClock;
     private final Clock clock;
     private final JobRounds rounds;
 
     public Reconciler(CozeApi coze, SyncConfigRepository configs, LedgerRepository ledger, DocumentJanitor janitor,
-            JobLeaseRepository leases, InstanceId instance, SyncControl control, SyncSettings settings, Clock clock, JobRounds rounds) {
+            JobLeaseRepository leases, InstanceId instance, SyncControl control, SyncSettings settings,
+            CreateIntentRepository intents, DatabaseClock databaseClock, Clock clock, JobRounds rounds) {
+        this.intents = intents;
+        this.databaseClock = databaseClock;
         this.rounds = rounds;
         this.coze = coze;
         this.configs = configs;
@@ -92,9 +102,11 @@ public class Reconciler {
     }
 
     private Uni<Integer> reconcile(long datasetId, Set<Long> configIds) {
-        Instant cutoff = clock.instant().minus(settings.reconcile().grace());
-        return orphans(datasetId, configIds, cutoff)
-                // deleted only after the whole listing: deleting while paging would shift the pages
+        return databaseClock.now()
+                .chain(now -> orphans(datasetId, configIds, now.minus(settings.reconcile().grace())))
+                // deleted only after the whole listing (deleting while paging would shift the pages), each
+                // checked again right before: the listing may have taken long
+                .chain(orphans -> stillOrphans(datasetId, orphans))
                 .call(orphans -> janitor.deleteNow(orphans))
                 .invoke(orphans -> {
                     if (!orphans.isEmpty()) {
@@ -107,10 +119,27 @@ public class Reconciler {
     }
 
     /**
+     * The orphans that are still orphans now: not the document of an open create intent, and not in the
+     * ledger. Intents are read first: an intent closes in the same transaction that writes the ledger, so
+     * a commit between the two reads is seen by the second.
+     */
+    private Uni<List<String>> stillOrphans(long datasetId, List<ListedDocument> orphans) {
+        if (orphans.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return intents.openNames(datasetId, orphans.stream().map(ListedDocument::name).distinct().toList())
+                .chain(open -> {
+                    List<String> ids = orphans.stream().filter(d -> !open.contains(d.name()))
+                            .map(ListedDocument::documentId).distinct().toList();
+                    return ledger.known(ids).map(known -> ids.stream().filter(id -> !known.contains(id)).toList());
+                });
+    }
+
+    /**
      * Lists the dataset page by page and checks each page against the ledger as it arrives, so only the
      * orphans are kept, never the whole listing (a dataset may hold millions of documents).
      */
-    private Uni<List<String>> orphans(long datasetId, Set<Long> configIds, Instant cutoff) {
+    private Uni<List<ListedDocument>> orphans(long datasetId, Set<Long> configIds, Instant cutoff) {
         Scan scan = new Scan();
         return Multi.createBy().repeating()
                 .uni(() -> scan, s -> {
@@ -129,12 +158,13 @@ public class Reconciler {
                 .map(last -> scan.found);
     }
 
-    private Uni<List<String>> orphansIn(List<ListedDocument> page, Set<Long> configIds, Instant cutoff) {
-        List<String> candidates = page.stream().filter(d -> isOurs(d, configIds, cutoff)).map(ListedDocument::documentId).toList();
+    private Uni<List<ListedDocument>> orphansIn(List<ListedDocument> page, Set<Long> configIds, Instant cutoff) {
+        List<ListedDocument> candidates = page.stream().filter(d -> isOurs(d, configIds, cutoff)).toList();
         if (candidates.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return ledger.known(candidates).map(known -> candidates.stream().filter(id -> !known.contains(id)).toList());
+        return ledger.known(candidates.stream().map(ListedDocument::documentId).toList())
+                .map(known -> candidates.stream().filter(d -> !known.contains(d.documentId())).toList());
     }
 
     private static boolean isOurs(ListedDocument doc, Set<Long> configIds, Instant cutoff) {
@@ -148,6 +178,6 @@ public class Reconciler {
         private int page;
         private int listed;
         private boolean more;
-        private final List<String> found = new ArrayList<>();
+        private final List<ListedDocument> found = new ArrayList<>();
     }
 }

@@ -31,10 +31,12 @@ public class BatchProcessor {
     private final InstanceId instance;
     private final SyncMetrics metrics;
     private final Messages messages;
+    private final LeaseKeeper leases;
     private final Clock clock;
 
     public BatchProcessor(ChangeLogRepository changeLog, ConfigRegistry registry, ConfigSync configSync, SyncSettings settings,
-            InstanceId instance, SyncMetrics metrics, Messages messages, Clock clock) {
+            InstanceId instance, SyncMetrics metrics, Messages messages, LeaseKeeper leases, Clock clock) {
+        this.leases = leases;
         this.changeLog = changeLog;
         this.registry = registry;
         this.configSync = configSync;
@@ -100,6 +102,8 @@ public class BatchProcessor {
         logTables(batch, changes);
         countUnrouted(routing.unrouted());
         List<Long> ids = changes.stream().map(Change::logId).toList();
+        // the claim stays with this batch while it runs, however long Coze takes (LeaseKeeper renews it)
+        leases.holdBatch(owner, ids);
         return Multi.createFrom().iterable(routing.batches())
                 .onItem().transformToUni(b -> syncOne(batch, b.config(), b.changes()))
                 .merge(Math.max(1, settings.poll().configConcurrency()))
@@ -108,6 +112,7 @@ public class BatchProcessor {
                         ? changeLog.release(owner, ids).invoke(n -> Log.warnf("[batch %s] released %d changes to retry later", batch, n))
                         : changeLog.markProcessed(owner, ids, clock.instant())
                                 .invoke(n -> warnIfLost(batch, n, ids.size())))
+                .onTermination().invoke(() -> leases.dropBatch(owner))
                 .replaceWith(changes.size());
     }
 

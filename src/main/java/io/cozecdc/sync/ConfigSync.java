@@ -48,12 +48,21 @@ public class ConfigSync {
     private final DocumentJanitor janitor;
     private final ConfigErrors configErrors;
     private final SyncMetrics metrics;
+    private final CreateIntentRepository intents;
+    private final LeaseKeeper leases;
+    private final IntentSettings intentSettings;
+    private final InstanceId instance;
     private final Clock clock;
     private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
 
     public ConfigSync(Pool pool, SyncedDocumentRepository synced, RowRenderer renderer, TableColumns columns, CozeApi coze,
             CozeConfig cozeConfig, SyncCommitter committer, DocumentJanitor janitor, ConfigErrors configErrors,
-            SyncMetrics metrics, Clock clock) {
+            SyncMetrics metrics, CreateIntentRepository intents, LeaseKeeper leases, IntentSettings intentSettings,
+            InstanceId instance, Clock clock) {
+        this.intents = intents;
+        this.leases = leases;
+        this.intentSettings = intentSettings;
+        this.instance = instance;
         this.pool = pool;
         this.synced = synced;
         this.renderer = renderer;
@@ -89,13 +98,18 @@ public class ConfigSync {
                 plan(config, change, tableColumns, state, stale, ready, toCreate);
             }
             warnRenderFailures(config, ready, changes.size());
-            return create(config, toCreate)
+            // intents of answered creates: closed by the commit that records their documents
+            List<String> answered = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<String> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+            return create(config, toCreate, answered, opened)
                     .map(created -> {
                         List<Outcome> all = new ArrayList<>(ready);
                         all.addAll(created);
                         return all;
                     })
-                    .chain(outcomes -> committer.commit(config, outcomes))
+                    .chain(outcomes -> committer.commit(config, outcomes, List.copyOf(answered)))
+                    // committed (or not: then their lease runs out and the resolver takes them over)
+                    .onTermination().invoke(() -> leases.dropIntents(List.copyOf(opened)))
                     .call(result -> janitor.deleteNow(result.obsoleteDocuments()))
                     .map(result -> {
                         observe(config, result.statuses());
@@ -133,6 +147,7 @@ public class ConfigSync {
             case STALE -> stale.put(change, CommitStatus.STALE);
             case UNCHANGED -> ready.add(new Outcome.Unchanged(change, doc));
             default -> {
+                // a provisional name for the size estimate: the name sent is stamped when the call is sent (IntentCall)
                 String name = DocumentNames.name(config.id(), change.logId(), clock.instant(), change.table(), change.recordKey());
                 NewDocument newDoc = new NewDocument(name, doc.text());
                 long size = CozeClient.estimateBodyBytes(List.of(newDoc));
@@ -162,13 +177,13 @@ public class ConfigSync {
     }
 
     /** Creates documents in calls of at most coze.documents-per-create (10) and under the body cap, calls running side by side. */
-    private Uni<List<Outcome>> create(SyncConfig config, List<Pending> pending) {
+    private Uni<List<Outcome>> create(SyncConfig config, List<Pending> pending, List<String> answered, List<String> opened) {
         if (pending.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         AtomicBoolean refused = new AtomicBoolean();
         return Multi.createFrom().iterable(calls(pending))
-                .onItem().transformToUni(call -> createCall(config, call, refused))
+                .onItem().transformToUni(call -> createCall(config, call, refused, answered, opened))
                 .merge(Math.max(1, cozeConfig.maxConcurrency()))
                 .collect().in(ArrayList<Outcome>::new, List::addAll)
                 .map(list -> (List<Outcome>) list);
@@ -180,16 +195,22 @@ public class ConfigSync {
                 p -> CozeClient.estimateBodyBytes(List.of(p.newDocument())));
     }
 
-    private Uni<List<Outcome>> createCall(SyncConfig config, List<Pending> call, AtomicBoolean refused) {
+    private Uni<List<Outcome>> createCall(SyncConfig config, List<Pending> call, AtomicBoolean refused, List<String> answered,
+            List<String> opened) {
         if (refused.get()) {
             return Uni.createFrom().item(call.stream().map(p -> (Outcome) held(p.change(), "configuration refused by Coze")).toList());
         }
-        return coze.create(config.datasetId(), call.stream().map(Pending::newDocument).toList())
-                .map(created -> matched(call, created))
-                .onFailure(CozeException.class).recoverWithUni(e -> failedCall(config, call, (CozeException) e, refused));
+        IntentCall intentCall = new IntentCall(config, call.stream().map(Pending::change).toList(),
+                call.stream().map(Pending::document).toList(), intents, leases, intentSettings, instance.id());
+        return coze.create(config.datasetId(), intentCall)
+                .chain(created -> matched(call, intentCall.answered(), created, answered))
+                .onTermination().invoke(() -> opened.addAll(intentCall.opened()))
+                .onFailure(CozeException.class)
+                .recoverWithUni(e -> failedCall(config, call, (CozeException) e, refused, answered, opened));
     }
 
-    private Uni<List<Outcome>> failedCall(SyncConfig config, List<Pending> call, CozeException e, AtomicBoolean refused) {
+    private Uni<List<Outcome>> failedCall(SyncConfig config, List<Pending> call, CozeException e, AtomicBoolean refused,
+            List<String> answered, List<String> opened) {
         if (e.kind() == CozeErrorKind.CONFIGURATION) {
             Uni<Void> mark = refused.compareAndSet(false, true) ? configErrors.markError(config, e) : Uni.createFrom().voidItem();
             return mark.onFailure().recoverWithNull().map(v -> call.stream()
@@ -200,7 +221,7 @@ public class ConfigSync {
             // one bad record fails the whole call: try each alone so only it becomes a dead letter
             Log.debugf("Coze rejected a create of %d documents (%s); retrying them one by one", call.size(), e.describe());
             return Multi.createFrom().iterable(call)
-                    .onItem().transformToUniAndConcatenate(p -> createCall(config, List.of(p), refused))
+                    .onItem().transformToUniAndConcatenate(p -> createCall(config, List.of(p), refused, answered, opened))
                     .collect().in(ArrayList<Outcome>::new, List::addAll)
                     .map(list -> (List<Outcome>) list);
         }
@@ -216,22 +237,38 @@ public class ConfigSync {
                 .toList());
     }
 
-    /** Pairs Coze's answer with the request by name (by position when names do not come back). */
-    private static List<Outcome> matched(List<Pending> call, List<CozeApi.CreatedDocument> created) {
+    /**
+     * Pairs Coze's answer with the request by name (by position when names do not come back). The intents
+     * of documents with an id are closed by the commit; one without an id may still exist in Coze, so its
+     * intent goes to the resolver.
+     */
+    private Uni<List<Outcome>> matched(List<Pending> call, List<CreateIntent> sent, List<CozeApi.CreatedDocument> created,
+            List<String> answered) {
         Map<String, String> idByName = new HashMap<>();
         created.forEach(c -> idByName.put(c.name(), c.documentId()));
         List<Outcome> outcomes = new ArrayList<>();
+        List<String> unanswered = new ArrayList<>();
         for (int i = 0; i < call.size(); i++) {
             Pending p = call.get(i);
-            String id = idByName.get(p.newDocument().name());
+            CreateIntent intent = i < sent.size() ? sent.get(i) : null;
+            String name = intent != null ? intent.documentName() : p.newDocument().name();
+            String id = idByName.get(name);
             if (id == null && created.size() == call.size()) {
                 id = created.get(i).documentId();
             }
-            outcomes.add(id == null || id.isBlank()
+            boolean missing = id == null || id.isBlank();
+            if (intent != null) {
+                (missing ? unanswered : answered).add(intent.id());
+            }
+            outcomes.add(missing
                     ? new Outcome.Failed(p.change(), null, "Coze accepted the call but returned no document id", null, false, false)
                     : new Outcome.Created(p.change(), p.document(), id));
         }
-        return outcomes;
+        if (unanswered.isEmpty()) {
+            return Uni.createFrom().item(outcomes);
+        }
+        leases.dropIntents(unanswered);
+        return intents.lease(unanswered, intentSettings.settle()).onFailure().recoverWithNull().replaceWith(outcomes);
     }
 
     private static Outcome.Failed held(Change change, String reason) {

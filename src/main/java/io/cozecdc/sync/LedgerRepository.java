@@ -32,12 +32,17 @@ public class LedgerRepository {
             + "next_check_at = ? WHERE document_id = ? AND state = 'PROCESSING'";
     static final String DONE = "UPDATE coze_documents SET state = 'DONE', state_reason = NULL WHERE document_id IN ";
     /** Due work of one state, oldest first, skipping rows another replica is taking right now. */
-    static final String CLAIM = "SELECT " + COLUMNS + " FROM coze_documents WHERE state = ? AND next_check_at <= ? "
+    static final String CLAIM = "SELECT " + COLUMNS + " FROM coze_documents WHERE state = ? AND next_check_at <= NOW(3) "
             + "ORDER BY next_check_at LIMIT ? FOR UPDATE SKIP LOCKED";
+    /** Moves the next check to {@code NOW(3) + ?}: a lease between replicas judged on the database's clock. */
+    static final String LEASE = "UPDATE coze_documents SET next_check_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) "
+            + "WHERE state = ? AND document_id IN ";
+    /** Finding 9: only a document still PROCESSING may be failed (another replica may have promoted it). */
     static final String POSTPONE = "UPDATE coze_documents SET next_check_at = ? WHERE document_id IN ";
     static final String DELETE_FAILED = "UPDATE coze_documents SET delete_attempts = delete_attempts + 1, next_check_at = ?, "
             + "state_reason = ? WHERE document_id IN ";
-    static final String REMOVE = "DELETE FROM coze_documents WHERE document_id IN ";
+    /** Only documents marked for deletion are forgotten: a row another commit just made live stays. */
+    static final String REMOVE = "DELETE FROM coze_documents WHERE state = 'OBSOLETE' AND document_id IN ";
     static final String KNOWN = "SELECT document_id FROM coze_documents WHERE document_id IN ";
     static final String FIND = "SELECT " + COLUMNS + " FROM coze_documents WHERE document_id = ?";
     static final String OF_CONFIG = "SELECT document_id FROM coze_documents WHERE config_id = ? AND state <> 'OBSOLETE'";
@@ -112,14 +117,26 @@ public class LedgerRepository {
     }
 
     /**
-     * Takes up to {@code limit} due documents of a state and moves their next check to
-     * {@code leaseUntil}, in one short transaction, so replicas do not work on the same ones.
+     * Takes up to {@code limit} due documents of a state and moves their next check {@code leaseUntil - now}
+     * ahead, in one short transaction, so replicas do not work on the same ones. Due and lease are judged
+     * on the database's clock.
      */
     public Uni<List<LedgerDocument>> claim(DocumentState state, Instant now, int limit, Instant leaseUntil) {
+        java.time.Duration lease = java.time.Duration.between(now, leaseUntil);
         return Sql.transaction(pool, conn -> conn.preparedQuery(CLAIM)
-                .execute(Tuple.of(state.name(), Timestamps.toDb(now), limit))
+                .execute(Tuple.of(state.name(), limit))
                 .map(LedgerRepository::all)
-                .call(docs -> docs.isEmpty() ? Uni.createFrom().voidItem() : postpone(conn, ids(docs), leaseUntil)));
+                .call(docs -> docs.isEmpty() ? Uni.createFrom().voidItem() : lease(conn, state, ids(docs), lease)));
+    }
+
+    /** Moves the next check of documents still in {@code state} to {@code NOW(3) + lease} (claims and their renewal). */
+    public Uni<Void> lease(SqlClient client, DocumentState state, List<String> documentIds, java.time.Duration lease) {
+        if (documentIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Tuple params = Tuple.of(Math.max(0, lease.toNanos() / 1000), state.name());
+        documentIds.forEach(params::addString);
+        return client.preparedQuery(LEASE + Sql.inList(documentIds.size())).execute(params).replaceWithVoid();
     }
 
     public Uni<Void> postpone(SqlClient client, List<String> documentIds, Instant until) {

@@ -41,13 +41,15 @@ public class ProcessingTracker {
     private final SyncControl control;
     private final SyncSettings settings;
     private final SyncMetrics metrics;
+    private final LeaseKeeper leases;
     private final Clock clock;
     private final JobRounds rounds;
     private final JobSettings jobs;
 
     public ProcessingTracker(LedgerRepository ledger, SyncCommitter committer, Promoter promoter, DocumentJanitor janitor,
             SyncConfigRepository configs, CozeApi coze, SyncControl control,
-            SyncSettings settings, SyncMetrics metrics, Clock clock, JobRounds rounds, JobSettings jobs) {
+            SyncSettings settings, SyncMetrics metrics, LeaseKeeper leases, Clock clock, JobRounds rounds, JobSettings jobs) {
+        this.leases = leases;
         this.rounds = rounds;
         this.jobs = jobs;
         this.ledger = ledger;
@@ -74,12 +76,20 @@ public class ProcessingTracker {
     /** Checks the documents that are due; returns when their outcomes are committed. */
     public Uni<Void> track() {
         Instant now = clock.instant();
-        // the claim doubles as a lease: if this replica dies, another checks them after it
-        Instant lease = now.plus(settings.processing().pollInterval().multipliedBy(5));
+        // the claim doubles as a lease (database clock): if this replica dies, another checks them after it.
+        // While this check runs (progress calls may wait for a permit, time out and be retried) the lease is
+        // renewed, so no other replica reads an older progress and acts on it (review finding 9)
+        java.time.Duration leaseLength = leases.renewable(settings.processing().pollInterval().multipliedBy(5));
+        Instant lease = now.plus(leaseLength);
         return ledger.claim(DocumentState.PROCESSING, now, CLAIM_LIMIT, lease)
-                .chain(docs -> Multi.createFrom().iterable(byDatasetChunks(docs))
-                        .onItem().transformToUniAndConcatenate(this::check)
-                        .collect().last().replaceWithVoid())
+                .chain(docs -> {
+                    List<String> ids = LedgerRepository.ids(docs);
+                    leases.holdDocuments(ids, leaseLength);
+                    return Multi.createFrom().iterable(byDatasetChunks(docs))
+                            .onItem().transformToUniAndConcatenate(this::check)
+                            .collect().last().replaceWithVoid()
+                            .onTermination().invoke(() -> leases.dropDocuments(ids));
+                })
                 .onFailure().invoke(e -> Log.warnf("Reading Coze processing progress failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull();
     }
@@ -128,7 +138,7 @@ public class ProcessingTracker {
                 .invoke(() -> done.forEach(doc -> metrics.readyLag(doc.capturedAt(), now)))
                 .onFailure().invoke(e -> Log.warnf("Could not promote %d processed documents: %s", done.size(), e.getMessage()))
                 .onFailure().recoverWithItem(List.<String>of());
-        Uni<Void> postponed = ledger.postpone(ledgerClient(), waiting, now.plus(settings.processing().pollInterval()))
+        Uni<Void> postponed = ledger.lease(ledgerClient(), DocumentState.PROCESSING, waiting, settings.processing().pollInterval())
                 .onFailure().recoverWithNull();
         return promoted
                 .chain(obsolete -> postponed.replaceWith(obsolete))

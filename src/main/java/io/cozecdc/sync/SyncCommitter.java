@@ -41,10 +41,13 @@ public class SyncCommitter {
     private final SyncConfigRepository configs;
     private final Backoff backoff;
     private final SyncSettings settings;
+    private final CreateIntentRepository intents;
     private final Clock clock;
 
     public SyncCommitter(Pool pool, SyncedDocumentRepository synced, LedgerRepository ledger, FailureRepository failures,
-            ChangeLogRepository changeLog, SyncConfigRepository configs, Backoff backoff, SyncSettings settings, Clock clock) {
+            ChangeLogRepository changeLog, SyncConfigRepository configs, Backoff backoff, SyncSettings settings,
+            CreateIntentRepository intents, Clock clock) {
+        this.intents = intents;
         this.pool = pool;
         this.synced = synced;
         this.ledger = ledger;
@@ -57,17 +60,27 @@ public class SyncCommitter {
     }
 
     public Uni<CommitResult> commit(SyncConfig config, List<Outcome> outcomes) {
+        return commit(config, outcomes, List.of());
+    }
+
+    /**
+     * Commits the outcomes and, in the same transaction, closes the create intents whose documents they
+     * record: an intent is open exactly until its document is in the ledger (or known not to exist).
+     */
+    public Uni<CommitResult> commit(SyncConfig config, List<Outcome> outcomes, List<String> closeIntents) {
         if (outcomes.isEmpty()) {
-            return Uni.createFrom().item(new CommitResult(Map.of(), List.of()));
+            return intents.close(closeIntents).replaceWith(new CommitResult(Map.of(), List.of()));
         }
         List<String> keys = outcomes.stream().map(o -> o.change().recordKey()).distinct().toList();
         return Sql.transaction(pool, conn -> {
             Instant now = clock.instant();
-            return configs.lockShared(conn, config.id()).chain(exists -> !exists ? configGone(conn, config, outcomes, now)
+            return configs.lockShared(conn, config.id()).chain(exists -> !exists
+                    ? configGone(conn, config, outcomes, now).call(() -> intents.close(conn, closeIntents))
                     : synced.lock(conn, config.id(), keys, now)
                             .chain(states -> failures.find(conn, config.id(), keys)
                                     .map(open -> plan(config, outcomes, states, open, now)))
                             .call(plan -> write(conn, config, plan, now))
+                            .call(() -> intents.close(conn, closeIntents))
                             .map(plan -> new CommitResult(plan.statuses, plan.obsolete)));
         });
     }

@@ -53,6 +53,10 @@ class SyncFaultsTest {
     Reconciler reconciler;
     @Inject
     io.cozecdc.failures.RetryConfig retry;
+    @Inject
+    SyncCommitter committer;
+    @Inject
+    LedgerRepository ledger;
     @InjectFakeCoze
     FakeCoze coze;
 
@@ -142,7 +146,7 @@ class SyncFaultsTest {
     }
 
     @Test
-    void aCreateWhoseAnswerWasLostLeavesNoDuplicateAfterReconciliation() {
+    void aCreateWhoseAnswerWasLostLeavesNoDuplicateAndNothingForReconciliation() {
         support.config("lost", "products", dataset, FIELDS, null);
         coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(3));
         support.start();
@@ -151,15 +155,43 @@ class SyncFaultsTest {
         assertThat(coze.documents(dataset)).hasSize(1); // applied, but the service never heard of it
 
         coze.clearFaults();
+        // the create intent of the lost call is resolved (its document adopted, or deleted if the retry's won)
         awaitConverged();
-        assertThat(coze.documents(dataset)).as("the retry created a second document").hasSize(2);
+        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM create_intents") == 0
+                && coze.documents(dataset).size() == 1);
+        settleDeletes();
 
         await().pollDelay(Duration.ofMillis(2500)).atMost(PipelineSupport.WAIT).until(() -> true);
         int orphans = reconciler.reconcile().await().atMost(PipelineSupport.WAIT);
-        assertThat(orphans).isEqualTo(1);
+        assertThat(orphans).as("nothing left for reconciliation").isZero();
         assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.content()).contains(id));
         assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id))
                 .isEqualTo(coze.documents(dataset).get(0).documentId());
+    }
+
+    @Test
+    void aProgressAnswerOlderThanAnotherReplicasPromotionDoesNotDeleteTheLiveDocument() {
+        SyncConfig config = support.config("promoted", "products", dataset, FIELDS, null);
+        coze.processingDelay(Duration.ofMillis(1500));
+        support.start();
+        String id = support.insertProduct("P9", "promoted", "1.00", null, 1);
+        // replica A reads the document while it is still PROCESSING (its progress answer will be old) …
+        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count(
+                "SELECT COUNT(*) FROM coze_documents WHERE state = 'PROCESSING'") == 1);
+        String documentId = (String) support.db().scalar("SELECT document_id FROM coze_documents");
+        LedgerDocument seenByA = ledger.find(ledger.pool(), documentId).await().atMost(PipelineSupport.WAIT);
+        // … replica B promotes it meanwhile
+        awaitConverged();
+        assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id)).isEqualTo(documentId);
+
+        // A now acts on its old answer ("still processing past the timeout")
+        List<String> toDelete = committer.processingFailed(config, seenByA, -5, "did not finish in time")
+                .await().atMost(PipelineSupport.WAIT);
+
+        assertThat(toDelete).as("nothing to delete: the document is live").isEmpty();
+        assertThat(support.db().scalar("SELECT state FROM coze_documents WHERE document_id = ?", documentId)).isEqualTo("DONE");
+        assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures")).isZero();
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.documentId()).isEqualTo(documentId));
     }
 
     @Test

@@ -45,6 +45,8 @@ class SyncPipelineTest {
     SyncMetrics metrics;
     @Inject
     Messages messages;
+    @Inject
+    LeaseKeeper leases;
     @InjectFakeCoze
     FakeCoze coze;
 
@@ -225,7 +227,7 @@ class SyncPipelineTest {
         // a registry as it is at startup, before its first read of sync_configs
         ConfigRegistry unread = new ConfigRegistry(configs, rounds, jobSettings);
         BatchProcessor early = new BatchProcessor(changeLog, unread, configSync, settings, instance, metrics, messages,
-                java.time.Clock.systemUTC());
+                leases, java.time.Clock.systemUTC());
 
         assertThat(early.processBatch().await().atMost(PipelineSupport.WAIT)).isZero();
         assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0 AND claimed_by IS NULL"))

@@ -130,7 +130,7 @@ final class DocumentApi {
         int size = faults.listPageSize(JsonFields.optionalInt(body, "size", 10, 1, Integer.MAX_VALUE));
         requireDataset(datasetId);
         return () -> {
-            DocumentStore.Page found = store.page(datasetId, (long) (page - 1) * size, size);
+            DocumentStore.Page found = store.page(datasetId, (long) (page - 1) * size, size, faults.listNewestFirst());
             ObjectNode payload = JsonFields.MAPPER.createObjectNode();
             ArrayNode infos = payload.putArray("document_infos");
             for (DocumentView view : found.documents()) {

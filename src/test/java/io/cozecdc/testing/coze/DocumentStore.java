@@ -157,12 +157,21 @@ final class DocumentStore {
 
     /** Up to {@code size} documents of a dataset from position {@code offset} (creation order), and the total. */
     Page page(String datasetId, long offset, int size) {
+        return page(datasetId, offset, size, false);
+    }
+
+    /** Like {@link #page(String, long, int)}; {@code newestFirst} lists in reverse creation order. */
+    Page page(String datasetId, long offset, int size, boolean newestFirst) {
         synchronized (lock) {
             settle();
             Map<String, Stored> docs = byDataset.getOrDefault(datasetId, Map.of());
             List<DocumentView> views = new ArrayList<>();
             long index = 0;
-            for (Stored stored : docs.values()) {
+            List<Stored> ordered = new ArrayList<>(docs.values());
+            if (newestFirst) {
+                java.util.Collections.reverse(ordered);
+            }
+            for (Stored stored : ordered) {
                 if (views.size() == size) {
                     break;
                 }

@@ -299,6 +299,17 @@ public final class FakeCoze implements AutoCloseable {
     }
 
     /**
+     * Lists documents newest first instead of in creation order (Coze documents no order).
+     *
+     * @param newestFirst true for reverse creation order
+     * @return this
+     */
+    public FakeCoze listNewestFirst(boolean newestFirst) {
+        faults.listNewestFirst(newestFirst);
+        return this;
+    }
+
+    /**
      * For that share of valid calls to {@code e}: apply the call fully, then hold the answer for {@code hold}.
      *
      * @param e     the endpoint

@@ -43,6 +43,7 @@ final class Faults {
     private final Set<String> missingDatasets = new HashSet<>();
     private final List<MarkerRule> failMarkers = new ArrayList<>();
     private boolean revoked;
+    private boolean listNewestFirst;
     private Duration processingDelay = Duration.ZERO;
     private double failShare;
     private String failReason;
@@ -63,6 +64,7 @@ final class Faults {
         missingDatasets.clear();
         failMarkers.clear();
         revoked = false;
+        listNewestFirst = false;
         processingDelay = Duration.ZERO;
         failShare = 0;
         failReason = null;
@@ -148,6 +150,14 @@ final class Faults {
 
     synchronized void rejectContentContaining(String marker) {
         rejectMarkers.add(nonEmpty(marker));
+    }
+
+    synchronized void listNewestFirst(boolean value) {
+        listNewestFirst = value;
+    }
+
+    synchronized boolean listNewestFirst() {
+        return listNewestFirst;
     }
 
     synchronized void revokeAuth(boolean value) {

@@ -1,0 +1,116 @@
+package io.cozecdc.sync;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+
+import io.cozecdc.changelog.Change;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.coze.CozeApi.NewDocument;
+import io.cozecdc.coze.CozeErrorKind;
+import io.cozecdc.coze.CozeException;
+import io.cozecdc.coze.CreateAttempts;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The create intents of one create call. When an attempt gets its permit, one intent per document is
+ * written (the database's clock stamps both the row and the document's name) and leased to this
+ * replica; the lease is renewed while the call and its commit run. The intents of an attempt Coze
+ * refused are closed at once; those of an attempt without a usable answer (timeout, broken connection,
+ * gateway error) are handed to the {@link IntentResolver} after {@code cdc.intents.settle}; those of the
+ * attempt that was answered are closed by the commit that records its documents.
+ */
+final class IntentCall implements CreateAttempts {
+
+    private final SyncConfig config;
+    private final List<Change> changes;
+    private final List<RenderedDocument> documents;
+    private final CreateIntentRepository repository;
+    private final LeaseKeeper keeper;
+    private final IntentSettings settings;
+    private final String owner;
+    private final List<String> opened = Collections.synchronizedList(new ArrayList<>());
+    private volatile List<CreateIntent> current = List.of();
+
+    IntentCall(SyncConfig config, List<Change> changes, List<RenderedDocument> documents, CreateIntentRepository repository,
+            LeaseKeeper keeper, IntentSettings settings, String owner) {
+        this.config = config;
+        this.changes = changes;
+        this.documents = documents;
+        this.repository = repository;
+        this.keeper = keeper;
+        this.settings = settings;
+        this.owner = owner;
+    }
+
+    @Override
+    public Uni<List<NewDocument>> begin() {
+        current = List.of();
+        return repository.open(now -> {
+            List<CreateIntent> intents = new ArrayList<>();
+            for (int i = 0; i < changes.size(); i++) {
+                Change c = changes.get(i);
+                String name = DocumentNames.name(config.id(), c.logId(), now, c.table(), c.recordKey());
+                intents.add(new CreateIntent(UUID.randomUUID().toString(), config.id(), config.datasetId(), c.table(),
+                        c.recordKey(), c.logId(), c.operation().name(), c.capturedAt(), documents.get(i).hash(), name, now));
+            }
+            return intents;
+        }, owner, settings.lease()).map(intents -> {
+            List<String> ids = ids(intents);
+            keeper.holdIntents(ids);
+            opened.addAll(ids);
+            current = intents;
+            List<NewDocument> docs = new ArrayList<>();
+            for (int i = 0; i < intents.size(); i++) {
+                docs.add(new NewDocument(intents.get(i).documentName(), documents.get(i).text()));
+            }
+            return docs;
+        });
+    }
+
+    @Override
+    public Uni<Void> failed(CozeException failure) {
+        List<String> ids = ids(current);
+        current = List.of();
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        keeper.dropIntents(ids);
+        Uni<?> outcome = mayHaveCreated(failure)
+                ? repository.lease(ids, settings.settle())
+                : repository.close(ids);
+        return outcome.onFailure().invoke(e -> Log.debugf("Could not settle %d create intents (their lease runs out "
+                + "and the resolver takes them): %s", ids.size(), e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** The intents of the attempt that got an answer, in the order of the documents sent. */
+    List<CreateIntent> answered() {
+        return current;
+    }
+
+    /** Every intent this call opened (to stop renewing them whatever happens). */
+    List<String> opened() {
+        synchronized (opened) {
+            return List.copyOf(opened);
+        }
+    }
+
+    /**
+     * True when Coze may have created the documents although the call failed: no answer in time, the
+     * connection broke, or an HTTP 5xx without Coze's own body code (a gateway between us and Coze). An
+     * answer carrying Coze's code is a definite refusal: nothing was created.
+     */
+    static boolean mayHaveCreated(CozeException e) {
+        if (e.mayHaveApplied() || e.code() == CozeException.NO_ANSWER) {
+            return true;
+        }
+        return e.httpStatus() >= 500 && e.code() == e.httpStatus() && e.kind() != CozeErrorKind.PERMANENT;
+    }
+
+    static List<String> ids(List<CreateIntent> intents) {
+        return intents.stream().map(CreateIntent::id).toList();
+    }
+}

@@ -1,0 +1,212 @@
+package io.cozecdc.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.ops.Reconciler;
+import io.cozecdc.testing.InjectFakeCoze;
+import io.cozecdc.testing.PipelineSupport;
+import io.cozecdc.testing.coze.FakeCoze;
+import io.cozecdc.testing.coze.FakeCoze.Endpoint;
+import io.cozecdc.testing.coze.FakeDocument;
+import io.cozecdc.testing.coze.FakeEvent;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Create intents (issue 14, items 1–3): an applied but unanswered create is settled in seconds, a
+ * reconciliation pass never deletes a document whose answer is late, a batch slower than its lease
+ * keeps its claim, and the resolver reads the listing from its newest end in either order. Request
+ * timeout 4 s, lease 3 s renewed every second, one Coze call at a time, retries after 5–10 s.
+ */
+@QuarkusTest
+@TestProfile(CreateIntentsTest.Profile.class)
+class CreateIntentsTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("coze.request-timeout", "4s",
+                    "cdc.reconcile.grace", "1s",
+                    "cdc.poll.lease", "3s",
+                    "cdc.leases.renew-interval", "1s",
+                    "coze.max-concurrency", "1",
+                    // retries of a failed create wait 5–10 s: long after the resolver has adopted its document
+                    "cdc.retry.initial-backoff", "10s",
+                    "cdc.retry.max-backoff", "20s");
+        }
+    }
+
+    private static final List<String> FIELDS = List.of("id", "name", "stock_quantity");
+
+    @Inject
+    Reconciler reconciler;
+    @Inject
+    PipelineSupport support;
+    @InjectFakeCoze
+    FakeCoze coze;
+    String dataset;
+
+    @BeforeEach
+    void setUp() {
+        support.reset();
+        dataset = coze.createDataset("intents-kb");
+    }
+
+    @AfterEach
+    void tearDown() {
+        support.stop();
+        coze.reset();
+    }
+
+    @Test
+    void aCreateAppliedButNeverAnsweredEndsWithOneDocumentWithinSecondsWithoutReconciliation() {
+        support.config("unanswered", "products", dataset, FIELDS, null);
+        coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(6));
+        support.start();
+        String id = support.insertProduct("U1", "never answered", "1.00", null, 1);
+        // Coze applied the create; the service gave up waiting for the answer after 4 s
+        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures") == 1);
+        long timedOutAt = System.nanoTime();
+        assertThat(coze.documents(dataset)).hasSize(1);
+        coze.clearFaults();
+
+        // reconciliation is off in the tests: only the intent can settle this
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> converged()
+                && coze.documents(dataset).size() == 1);
+        double seconds = (System.nanoTime() - timedOutAt) / 1e9;
+        System.out.printf("ambiguous create resolved %.1f s after the call timed out%n", seconds);
+        assertThat(seconds).as("resolved within seconds of the timeout").isLessThan(15);
+        FakeDocument doc = coze.documents(dataset).get(0);
+        assertThat(doc.content()).contains(id).contains("never answered");
+        assertThat(doc.status()).isEqualTo(FakeDocument.DONE);
+        assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id))
+                .isEqualTo(doc.documentId());
+        assertThat(support.db().count("SELECT COUNT(*) FROM create_intents")).isZero();
+    }
+
+    @Test
+    void aReconciliationPassRacingACreateWhoseAnswerIsLateNeverDeletesTheCreatedDocument() {
+        support.config("late", "products", dataset, FIELDS, null);
+        // applied at once, answered 3 s later: within the 4 s timeout, long after the 1 s grace
+        coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(3));
+        support.start();
+        String id = support.insertProduct("R1", "late answer", "1.00", null, 1);
+        await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).size() == 1);
+        String created = coze.documents(dataset).get(0).documentId();
+        // past the grace period, the answer still on its way: the document is in Coze and nowhere in the ledger
+        await().pollDelay(Duration.ofMillis(1600)).until(() -> true);
+        assertThat(support.db().count("SELECT COUNT(*) FROM coze_documents")).isZero();
+
+        int deleted = reconciler.reconcile().await().atMost(PipelineSupport.WAIT);
+
+        assertThat(deleted).isZero();
+        coze.clearFaults();
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(100)).until(this::converged);
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> {
+            assertThat(d.documentId()).isEqualTo(created);
+            assertThat(d.content()).contains(id);
+        });
+        assertThat(coze.documentsCreated()).as("no re-upload was needed").isEqualTo(1);
+    }
+
+    @Test
+    void aCozeSlowerThanTheLeaseNeverCreatesAChangeTwice() {
+        support.config("slow", "products", dataset, FIELDS, null);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ids.add(support.insertProduct("S" + i, "slow " + i, "1.00", null, i));
+        }
+        // one call at a time, 1.2 s each: the batch of 40 (4 calls) takes about 5 s, its lease is 3 s
+        coze.latency(Endpoint.CREATE, Duration.ofMillis(1200));
+        support.start();
+
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(200)).until(this::converged);
+        Map<String, Integer> createdPerChange = new HashMap<>();
+        for (FakeEvent e : coze.events()) {
+            if (e.type() == FakeEvent.Type.CREATED) {
+                String logId = e.name().split(":")[2];
+                createdPerChange.merge(logId, 1, Integer::sum);
+            }
+        }
+        assertThat(createdPerChange).hasSize(40);
+        assertThat(createdPerChange.values()).as("documents created per change").containsOnly(1);
+        assertThat(coze.documents(dataset)).hasSize(40);
+        assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0")).isZero();
+    }
+
+    @Test
+    void anUnansweredCreateOnTheLastOfFivePagesIsFoundReadingThreePagesInEitherListingOrder() throws Exception {
+        SyncConfig config = support.config("paged", "products", dataset, FIELDS, null);
+        // 450 documents of ours from 10 minutes ago that nothing points to (reconciliation's business, not the resolver's)
+        java.time.Instant old = java.time.Instant.now().minus(Duration.ofMinutes(10));
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 450; i++) {
+            names.add(DocumentNames.name(config.id(), 100_000 + i, old, "products", "old-" + i));
+        }
+        for (int i = 0; i < names.size(); i += 10) {
+            createBehindTheServicesBack(names.subList(i, i + 10));
+        }
+        for (boolean newestFirst : List.of(false, true)) {
+            coze.listNewestFirst(newestFirst);
+            int listsBefore = coze.requestCount(Endpoint.LIST);
+            coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(6));
+            support.start();
+            String id = support.insertProduct("P" + newestFirst, "paged " + newestFirst, "1.00", null, 1);
+            await().atMost(PipelineSupport.WAIT).until(() -> support.db().count(
+                    "SELECT COUNT(*) FROM sync_failures WHERE record_key = ?", id) == 1);
+            coze.clearFaults();
+            coze.listNewestFirst(newestFirst);
+            await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(100)).until(this::converged);
+
+            assertThat(support.documentsByKey(dataset, "id").get(id)).as("documents of the row (newest first: %s)", newestFirst)
+                    .singleElement().satisfies(d -> assertThat(d.status()).isEqualTo(FakeDocument.DONE));
+            assertThat(coze.documents(dataset).stream().filter(d -> d.name().contains(":old-")).count())
+                    .as("documents the resolver must not touch").isEqualTo(450);
+            // the retry waits 5 s (the profile), long after the resolver adopted the applied document
+            assertThat(coze.documentsCreated()).isEqualTo(450 + (newestFirst ? 2 : 1));
+            // page 1 (for the total), the last page, then one more page, which is older than the intent: stop
+            assertThat(coze.requestCount(Endpoint.LIST) - listsBefore).as("list calls (newest first: %s)", newestFirst)
+                    .isEqualTo(3);
+            support.stop();
+        }
+    }
+
+    /** Creates documents in the test's dataset straight through the fake's HTTP API, as another client would. */
+    private void createBehindTheServicesBack(List<String> names) throws Exception {
+        StringBuilder docs = new StringBuilder();
+        for (String name : names) {
+            docs.append(docs.length() == 0 ? "" : ",").append("{\"name\":\"").append(name)
+                    .append("\",\"source_info\":{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}");
+        }
+        String body = "{\"dataset_id\":" + dataset + ",\"document_bases\":[" + docs + "],\"chunk_strategy\":{\"chunk_type\":0},"
+                + "\"format_type\":0}";
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(coze.baseUrl() + "/open_api/knowledge/document/create"))
+                .header("Authorization", "Bearer " + io.cozecdc.testing.FakeCozeResource.TOKEN)
+                .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).contains("\"code\":0");
+    }
+
+    private boolean converged() {
+        return support.pending() == 0
+                && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
+                && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0
+                && support.db().count("SELECT COUNT(*) FROM create_intents") == 0;
+    }
+}
