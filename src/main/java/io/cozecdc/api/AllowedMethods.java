@@ -14,7 +14,7 @@ import jakarta.ws.rs.Path;
 
 import io.cozecdc.capture.TableResource;
 import io.cozecdc.changelog.ChangesResource;
-import io.cozecdc.configs.SyncConfigResource;
+import io.cozecdc.configapi.SyncConfigResource;
 import io.cozecdc.failures.FailureResource;
 import io.cozecdc.ops.ReconcileResource;
 

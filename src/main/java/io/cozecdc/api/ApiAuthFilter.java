@@ -17,10 +17,10 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class ApiAuthFilter {
 
     static final String PREFIX = "/api/";
-    private final ApiConfig config;
+    private final ApiSettings config;
     private final byte[] expected;
 
-    public ApiAuthFilter(ApiConfig config) {
+    public ApiAuthFilter(ApiSettings config) {
         this.config = config;
         this.expected = config.token().filter(t -> !t.isBlank())
                 .map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);

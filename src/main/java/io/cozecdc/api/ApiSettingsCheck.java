@@ -13,9 +13,9 @@ import io.quarkus.runtime.StartupEvent;
 @Singleton
 public class ApiSettingsCheck {
 
-    private final ApiConfig config;
+    private final ApiSettings config;
 
-    public ApiSettingsCheck(ApiConfig config) {
+    public ApiSettingsCheck(ApiSettings config) {
         this.config = config;
     }
 

@@ -6,17 +6,18 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
 import io.cozecdc.capture.SqlText;
 import io.cozecdc.capture.TableSchema;
 import io.cozecdc.capture.TriggerSqlGenerator;
 import io.cozecdc.common.BoundedText;
 import io.cozecdc.common.Sql;
 import io.cozecdc.common.Timestamps;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** SQL for backfill_jobs, and the key-ordered copy of a table's rows into the change log. */
 @ApplicationScoped

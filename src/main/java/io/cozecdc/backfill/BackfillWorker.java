@@ -6,19 +6,20 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.capture.TableDescriber;
-import io.cozecdc.capture.UnknownTableException;
-import io.cozecdc.capture.UnsupportedTableException;
-import io.cozecdc.common.JobRounds;
-import io.cozecdc.common.JobSettings;
-import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.sync.ConfigRegistry;
-import io.cozecdc.sync.InstanceId;
-import io.cozecdc.sync.SyncControl;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.capture.TableDescriber;
+import io.cozecdc.capture.UnknownTableException;
+import io.cozecdc.capture.UnsupportedTableException;
+import io.cozecdc.common.InstanceId;
+import io.cozecdc.common.JobControl;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
+import io.cozecdc.configs.ConfigRegistry;
+import io.cozecdc.configs.SyncConfig;
 
 /**
  * Runs backfills a chunk at a time: copies the next key-ordered rows of the table into the change log
@@ -34,14 +35,14 @@ public class BackfillWorker {
     private final TableDescriber describer;
     private final ConfigRegistry registry;
     private final InstanceId instance;
-    private final SyncControl control;
-    private final BackfillConfig config;
+    private final JobControl control;
+    private final BackfillSettings config;
     private final Clock clock;
     private final JobRounds rounds;
     private final JobSettings jobSettings;
 
     public BackfillWorker(BackfillRepository jobs, TableDescriber describer, ConfigRegistry registry, InstanceId instance,
-            SyncControl control, BackfillConfig config, Clock clock, JobRounds rounds, JobSettings jobSettings) {
+            JobControl control, BackfillSettings config, Clock clock, JobRounds rounds, JobSettings jobSettings) {
         this.rounds = rounds;
         this.jobSettings = jobSettings;
         this.jobs = jobs;

@@ -30,10 +30,10 @@ public class CaptureStartup {
 
     private final TriggerService triggers;
     private final DriftRepair driftRepair;
-    private final CaptureConfig config;
+    private final CaptureSettings config;
     private final DatabasePreflight preflight;
 
-    public CaptureStartup(TriggerService triggers, DriftRepair driftRepair, CaptureConfig config,
+    public CaptureStartup(TriggerService triggers, DriftRepair driftRepair, CaptureSettings config,
             DatabasePreflight preflight) {
         this.triggers = triggers;
         this.driftRepair = driftRepair;

@@ -10,12 +10,13 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.cozecdc.changelog.CleanupConfig;
-import io.cozecdc.sync.SyncSettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+
+import io.cozecdc.changelog.CleanupSettings;
+import io.cozecdc.sync.SyncSettings;
 
 /**
  * Checks, before any trigger install and for readiness, the server settings and grants that MySQL 8
@@ -49,7 +50,7 @@ public class DatabasePreflight {
     private final boolean cleanupEnabled;
 
     @Inject
-    public DatabasePreflight(Pool pool, SyncSettings settings, CleanupConfig cleanup) {
+    public DatabasePreflight(Pool pool, SyncSettings settings, CleanupSettings cleanup) {
         this(pool, PreflightTexts.isChinese(settings.logLanguage()), cleanup.enabled());
     }
 

@@ -7,15 +7,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.common.JobLeaseRepository;
-import io.cozecdc.common.JobRounds;
-import io.cozecdc.common.JobSettings;
-import io.cozecdc.sync.InstanceId;
-import io.cozecdc.sync.SyncControl;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.common.InstanceId;
+import io.cozecdc.common.JobControl;
+import io.cozecdc.common.JobLeaseRepository;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
 
 /**
  * Finds captured tables whose triggers are missing or drifted and, when {@code cdc.capture.reinstall-on-drift}
@@ -30,16 +31,16 @@ public class DriftRepair {
     static final String JOB = "capture-drift-repair";
 
     private final TriggerService triggers;
-    private final CaptureConfig config;
+    private final CaptureSettings config;
     private final JobLeaseRepository leases;
-    private final SyncControl control;
+    private final JobControl control;
     private final InstanceId instance;
     private final Clock clock;
     private final Map<String, String> reported = new ConcurrentHashMap<>();
     private final JobRounds rounds;
     private final JobSettings jobs;
 
-    public DriftRepair(TriggerService triggers, CaptureConfig config, JobLeaseRepository leases, SyncControl control,
+    public DriftRepair(TriggerService triggers, CaptureSettings config, JobLeaseRepository leases, JobControl control,
             InstanceId instance, Clock clock, JobRounds rounds, JobSettings jobs) {
         this.rounds = rounds;
         this.jobs = jobs;

@@ -25,12 +25,13 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.smallrye.mutiny.Uni;
+
 import io.cozecdc.api.ApiException;
 import io.cozecdc.api.ApiResponses;
 import io.cozecdc.api.Problem;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
-import io.smallrye.mutiny.Uni;
 
 /** Captured tables and their triggers. */
 @Path("/api/v1/tables")

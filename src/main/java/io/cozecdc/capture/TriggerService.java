@@ -9,9 +9,10 @@ import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.capture.TriggerSqlGenerator.Operation;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.capture.TriggerSqlGenerator.Operation;
 
 /**
  * Installs, re-installs and removes capture triggers, renders them for a DBA, and tells whether the

@@ -1,19 +1,20 @@
 package io.cozecdc.changelog;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.cozecdc.common.Sql;
-import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.mutiny.sqlclient.Tuple;
+
+import io.cozecdc.common.Sql;
+import io.cozecdc.common.Timestamps;
 
 /** SQL for data_change_logs: claiming with leases, marking processed, pending statistics and cleanup. */
 @ApplicationScoped

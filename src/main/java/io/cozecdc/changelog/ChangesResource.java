@@ -16,9 +16,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.smallrye.mutiny.Uni;
+
 import io.cozecdc.api.ApiResponses;
 import io.cozecdc.api.Problem;
-import io.smallrye.mutiny.Uni;
 
 /** The change log: what is waiting, and housekeeping. */
 @Path("/api/v1")

@@ -2,11 +2,12 @@ package io.cozecdc.changelog;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.common.JobRounds;
-import io.cozecdc.common.JobSettings;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
 
 /**
  * Deletes processed change-log rows older than the retention, on the service's own schedule (so it
@@ -16,11 +17,11 @@ import io.smallrye.mutiny.Uni;
 public class CleanupService {
 
     private final ChangeLogRepository repository;
-    private final CleanupConfig config;
+    private final CleanupSettings config;
     private final JobRounds rounds;
     private final JobSettings jobs;
 
-    public CleanupService(ChangeLogRepository repository, CleanupConfig config, JobRounds rounds, JobSettings jobs) {
+    public CleanupService(ChangeLogRepository repository, CleanupSettings config, JobRounds rounds, JobSettings jobs) {
         this.rounds = rounds;
         this.jobs = jobs;
         this.repository = repository;
@@ -46,9 +47,9 @@ public class CleanupService {
     /** Skips the scheduled run when cdc.cleanup.enabled=false. */
     @ApplicationScoped
     public static class CleanupDisabled implements Scheduled.SkipPredicate {
-        private final CleanupConfig config;
+        private final CleanupSettings config;
 
-        public CleanupDisabled(CleanupConfig config) {
+        public CleanupDisabled(CleanupSettings config) {
             this.config = config;
         }
 

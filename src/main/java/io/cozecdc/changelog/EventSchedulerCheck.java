@@ -5,9 +5,10 @@ import java.time.Duration;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
-import io.cozecdc.capture.SchemaRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
+
+import io.cozecdc.capture.SchemaRepository;
 
 /**
  * Warns at startup when the database will not run event_cleanup_processed_changes, and says that
@@ -17,9 +18,9 @@ import io.quarkus.runtime.StartupEvent;
 public class EventSchedulerCheck {
 
     private final SchemaRepository schema;
-    private final CleanupConfig cleanup;
+    private final CleanupSettings cleanup;
 
-    public EventSchedulerCheck(SchemaRepository schema, CleanupConfig cleanup) {
+    public EventSchedulerCheck(SchemaRepository schema, CleanupSettings cleanup) {
         this.schema = schema;
         this.cleanup = cleanup;
     }

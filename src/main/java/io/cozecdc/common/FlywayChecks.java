@@ -4,8 +4,9 @@ import jakarta.inject.Singleton;
 
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
-import io.cozecdc.sync.SyncSettings;
 import io.quarkus.flyway.FlywayConfigurationCustomizer;
+
+import io.cozecdc.sync.SyncSettings;
 
 /**
  * Adds the service's own checks to Flyway of the default datasource (the service's schema), in the

@@ -7,8 +7,8 @@ import jakarta.inject.Singleton;
 
 import io.quarkus.logging.Log;
 import io.quarkus.reactive.mysql.client.MySQLPoolCreator;
-import io.vertx.core.Handler;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;

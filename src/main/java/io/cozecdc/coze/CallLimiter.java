@@ -8,6 +8,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 
+import io.cozecdc.sink.SinkErrorKind;
+import io.cozecdc.sink.SinkException;
+
 /**
  * Bounds calls to Coze: at most {@code maxConcurrent} in flight and at most the current rate started
  * per second (token bucket, burst of one second's worth). The rate starts at {@code ratePerSecond} and
@@ -99,7 +102,7 @@ public class CallLimiter {
         synchronized (this) {
             int queued = waiting.size() + background.size();
             if (queued >= maxWaiting) {
-                emitter.fail(new CozeException(CozeErrorKind.RETRYABLE, CozeException.NO_ANSWER, 0,
+                emitter.fail(new SinkException(SinkErrorKind.RETRYABLE, SinkException.NO_ANSWER, 0,
                         "too many Coze calls waiting (" + queued + "); try again later", null, false));
                 return;
             }

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.LaunchMode;
 import io.vertx.core.Vertx;
 
+import io.cozecdc.sink.KnowledgeBase;
+
 /**
  * Chooses how the service reaches Coze: over HTTP with the configured token, or the dry-run sink
  * (asked for explicitly, or dev mode without a token). Production without a token is refused by
@@ -24,7 +26,7 @@ public class CozeApiProducer {
 
     @Produces
     @ApplicationScoped
-    CozeApi cozeApi(CozeConfig config, @RestClient CozeRestClient rest, CozeHealth health, ObjectMapper json,
+    KnowledgeBase cozeApi(CozeSettings config, @RestClient CozeRestClient rest, CozeHealth health, ObjectMapper json,
             MeterRegistry meters, Vertx vertx) {
         if (useDryRun(config, LaunchMode.current())) {
             return new DryRunCoze(Path.of("target", "coze-dry-run"));
@@ -43,7 +45,7 @@ public class CozeApiProducer {
     }
 
     /** Dry run when asked, or in dev mode when no token is set and nothing was asked. */
-    static boolean useDryRun(CozeConfig config, LaunchMode mode) {
+    static boolean useDryRun(CozeSettings config, LaunchMode mode) {
         if (config.dryRun().isPresent()) {
             return config.dryRun().get();
         }

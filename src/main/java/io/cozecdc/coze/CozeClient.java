@@ -20,19 +20,24 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
+import io.cozecdc.sink.CreateAttempts;
+import io.cozecdc.sink.KnowledgeBase;
+import io.cozecdc.sink.SinkErrorKind;
+import io.cozecdc.sink.SinkException;
+
 /**
  * Coze over HTTP. Owns the Bearer token, the {@code Agw-Js-Conv: str} header, ids sent and read as
  * JSON strings (the documented type), per-call timeouts, quick retries, the concurrency and rate limits,
  * parsing of code/msg/logid, and error classification (through {@link CozeErrors}).
  */
-public class CozeClient implements CozeApi {
+public class CozeClient implements KnowledgeBase {
 
     static final String JS_CONV = "str";
     static final String LOGID_HEADER = "X-Tt-Logid";
     private static final long THROTTLE_WARNING_EVERY_NANOS = 60_000_000_000L;
 
     private final CozeRestClient rest;
-    private final CozeConfig config;
+    private final CozeSettings config;
     private final CallLimiter limiter;
     private final CozeHealth health;
     private final ObjectMapper json;
@@ -42,7 +47,7 @@ public class CozeClient implements CozeApi {
     private long lastThrottleWarning;
     private int slowdownsSinceWarning;
 
-    public CozeClient(CozeRestClient rest, CozeConfig config, CallLimiter limiter, CozeHealth health, ObjectMapper json,
+    public CozeClient(CozeRestClient rest, CozeSettings config, CallLimiter limiter, CozeHealth health, ObjectMapper json,
             MeterRegistry meters) {
         this.rest = rest;
         this.config = config;
@@ -71,7 +76,7 @@ public class CozeClient implements CozeApi {
             checkCreate(documents);
             String body = createBody(datasetId, documents);
             if (body.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
-                return Uni.createFrom().failure(new CozeException(CozeErrorKind.PERMANENT, 4000, 0,
+                return Uni.createFrom().failure(new SinkException(SinkErrorKind.PERMANENT, 4000, 0,
                         "request body of " + body.length() + " bytes exceeds Coze's limit of " + config.maxBodyBytes()
                                 + " bytes", null, false));
             }
@@ -194,16 +199,16 @@ public class CozeClient implements CozeApi {
 
     /** {@code attemptFailed} hears of every failed attempt (before a quick retry), inside the permit. */
     private <T> Uni<T> call(String endpoint, boolean isCreate, boolean inBackground, Supplier<Uni<Response>> send,
-            Function<JsonNode, T> extract, Function<CozeException, Uni<Void>> attemptFailed) {
+            Function<JsonNode, T> extract, Function<SinkException, Uni<Void>> attemptFailed) {
         Supplier<Uni<T>> permitted = () -> {
             Timer.Sample sample = Timer.start(meters);
             return send.get()
                     .ifNoItem().after(config.requestTimeout()).failWith(TimeoutException::new)
                     .map(response -> parse(response, extract))
-                    .onFailure(e -> !(e instanceof CozeException))
+                    .onFailure(e -> !(e instanceof SinkException))
                     .transform(e -> CozeErrors.fromTransport(e, timedOut(e)))
                     .onItemOrFailure().invoke((item, failure) -> record(endpoint, sample, failure))
-                    .onFailure(CozeException.class).call(e -> attemptFailed.apply((CozeException) e)
+                    .onFailure(SinkException.class).call(e -> attemptFailed.apply((SinkException) e)
                             .onFailure().recoverWithNull());
         };
         Uni<T> once = inBackground ? limiter.runInBackground(permitted) : limiter.run(permitted);
@@ -213,12 +218,12 @@ public class CozeClient implements CozeApi {
     }
 
     private static boolean shouldRetryNow(Throwable e, boolean isCreate) {
-        return e instanceof CozeException ce && ce.isRetryable() && !(isCreate && ce.mayHaveApplied());
+        return e instanceof SinkException ce && ce.isRetryable() && !(isCreate && ce.mayHaveApplied());
     }
 
     private void record(String endpoint, Timer.Sample sample, Throwable failure) {
         String outcome = "success";
-        if (failure instanceof CozeException ce) {
+        if (failure instanceof SinkException ce) {
             outcome = ce.kind().name().toLowerCase();
             if (ce.isRetryable()) {
                 health.failed(ce.describe());
@@ -242,7 +247,7 @@ public class CozeClient implements CozeApi {
      * Lowers the call rate. Against a steady quota the rate saws up and down every few seconds, so the
      * WARN line comes at most once a minute and counts the slowdowns in between.
      */
-    private void slowDown(CozeException throttle) {
+    private void slowDown(SinkException throttle) {
         double lowered = limiter.throttled();
         if (lowered <= 0) {
             return;
@@ -270,7 +275,7 @@ public class CozeClient implements CozeApi {
         JsonNode answer = readJson(text);
         if (answer == null) {
             if (status >= 200 && status < 300) {
-                throw new CozeException(CozeErrorKind.RETRYABLE, status, status,
+                throw new SinkException(SinkErrorKind.RETRYABLE, status, status,
                         "answer is not JSON: " + snippet(text), logid, false);
             }
             throw CozeErrors.fromAnswer(status, null, snippet(text), logid);

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import io.cozecdc.sink.SinkErrorKind;
+import io.cozecdc.sink.SinkException;
+
 /**
  * The one place that decides what a Coze failure means. Coze reports errors in the body's
  * {@code code}; HTTP statuses are undocumented, so both are looked at.
@@ -23,30 +26,30 @@ public final class CozeErrors {
     }
 
     /** Classifies an answer with a non-zero body code (or a non-2xx status without one). */
-    public static CozeException fromAnswer(int httpStatus, Integer bodyCode, String message, String logid) {
+    public static SinkException fromAnswer(int httpStatus, Integer bodyCode, String message, String logid) {
         int code = bodyCode != null ? bodyCode : httpStatus;
-        return new CozeException(kindOf(httpStatus, bodyCode), code, httpStatus,
+        return new SinkException(kindOf(httpStatus, bodyCode), code, httpStatus,
                 message == null || message.isBlank() ? "HTTP " + httpStatus : message, logid, false);
     }
 
     /** True when Coze refused the token rather than one configuration's dataset or one record. */
-    public static boolean isAuthFailure(CozeException e) {
-        return e.kind() == CozeErrorKind.CONFIGURATION && AUTH_CODES.contains(e.code());
+    public static boolean isAuthFailure(SinkException e) {
+        return e.kind() == SinkErrorKind.CONFIGURATION && AUTH_CODES.contains(e.code());
     }
 
     /** Codes that say Coze is refusing calls for their number: system ceiling reached, rate limited. */
     static final Set<Integer> THROTTLE_CODES = Set.of(4009, 4013);
 
     /** True when Coze refused the call because of how many calls it gets (HTTP 429, codes 4009, 4013). */
-    public static boolean isThrottled(CozeException e) {
+    public static boolean isThrottled(SinkException e) {
         return e.httpStatus() == 429 || THROTTLE_CODES.contains(e.code());
     }
 
     /** Classifies a call that got no answer: I/O errors and timeouts are retryable. */
-    public static CozeException fromTransport(Throwable error, boolean timedOut) {
+    public static SinkException fromTransport(Throwable error, boolean timedOut) {
         String what = timedOut ? "no answer within the request timeout" : "connection failed: " + describe(error);
         // after a timeout the request may have reached Coze and been applied
-        return new CozeException(CozeErrorKind.RETRYABLE, CozeException.NO_ANSWER, 0, what, null, timedOut);
+        return new SinkException(SinkErrorKind.RETRYABLE, SinkException.NO_ANSWER, 0, what, null, timedOut);
     }
 
     /** True for failures of the transport rather than answers from Coze. */
@@ -57,26 +60,26 @@ public final class CozeErrors {
                 || (error.getCause() != null && error.getCause() != error && isTransport(error.getCause()));
     }
 
-    static CozeErrorKind kindOf(int httpStatus, Integer bodyCode) {
+    static SinkErrorKind kindOf(int httpStatus, Integer bodyCode) {
         if (bodyCode != null && bodyCode != 0) {
             if (RETRYABLE_CODES.contains(bodyCode)) {
-                return CozeErrorKind.RETRYABLE;
+                return SinkErrorKind.RETRYABLE;
             }
             if (CONFIGURATION_CODES.contains(bodyCode)) {
-                return CozeErrorKind.CONFIGURATION;
+                return SinkErrorKind.CONFIGURATION;
             }
             if (PERMANENT_CODES.contains(bodyCode)) {
-                return CozeErrorKind.PERMANENT;
+                return SinkErrorKind.PERMANENT;
             }
             // an undocumented code: let the HTTP status decide
         }
         if (httpStatus == 429 || httpStatus >= 500 || httpStatus == 408) {
-            return CozeErrorKind.RETRYABLE;
+            return SinkErrorKind.RETRYABLE;
         }
         if (httpStatus == 401 || httpStatus == 403 || httpStatus == 404) {
-            return CozeErrorKind.CONFIGURATION;
+            return SinkErrorKind.CONFIGURATION;
         }
-        return CozeErrorKind.PERMANENT;
+        return SinkErrorKind.PERMANENT;
     }
 
     private static String describe(Throwable error) {

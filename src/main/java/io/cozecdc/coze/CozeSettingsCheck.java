@@ -8,6 +8,8 @@ import jakarta.interceptor.Interceptor;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 
+import io.cozecdc.sink.KnowledgeBase;
+
 /**
  * Refuses to start without a Coze token unless dry-run was chosen, or with documents-per-create outside
  * 1..10, with a message that says what to set.
@@ -15,15 +17,15 @@ import io.quarkus.runtime.StartupEvent;
 @Singleton
 public class CozeSettingsCheck {
 
-    private final CozeConfig config;
+    private final CozeSettings config;
 
-    public CozeSettingsCheck(CozeConfig config) {
+    public CozeSettingsCheck(CozeSettings config) {
         this.config = config;
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent event) {
-        if (config.documentsPerCreate() < 1 || config.documentsPerCreate() > CozeApi.MAX_DOCUMENTS_PER_CREATE) {
-            throw new IllegalStateException("coze.documents-per-create must be between 1 and " + CozeApi.MAX_DOCUMENTS_PER_CREATE
+        if (config.documentsPerCreate() < 1 || config.documentsPerCreate() > KnowledgeBase.MAX_DOCUMENTS_PER_CREATE) {
+            throw new IllegalStateException("coze.documents-per-create must be between 1 and " + KnowledgeBase.MAX_DOCUMENTS_PER_CREATE
                     + " (Coze's limit per create call), not " + config.documentsPerCreate());
         }
         boolean dryRun = CozeApiProducer.useDryRun(config, LaunchMode.current());

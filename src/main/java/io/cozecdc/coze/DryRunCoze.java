@@ -14,12 +14,16 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
+import io.cozecdc.sink.KnowledgeBase;
+import io.cozecdc.sink.SinkErrorKind;
+import io.cozecdc.sink.SinkException;
+
 /**
  * A Coze stand-in for dev mode and demos without a token: every document the service would create
  * is written to {@code <dir>/<dataset>/<document id>.txt} and logged (name and size only); deletes
  * remove the file. Documents are "done" at once.
  */
-public class DryRunCoze implements CozeApi {
+public class DryRunCoze implements KnowledgeBase {
 
     private final Path dir;
     private final AtomicLong ids = new AtomicLong(7_000_000_000_000_000_000L + (System.currentTimeMillis() % 1_000_000_000L) * 1000);
@@ -138,7 +142,7 @@ public class DryRunCoze implements CozeApi {
             try {
                 return work.get();
             } catch (IOException e) {
-                throw new CozeException(CozeErrorKind.RETRYABLE, CozeException.NO_ANSWER, 0,
+                throw new SinkException(SinkErrorKind.RETRYABLE, SinkException.NO_ANSWER, 0,
                         "dry-run could not write: " + e.getMessage(), null, false);
             }
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());

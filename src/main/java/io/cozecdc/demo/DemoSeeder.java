@@ -6,12 +6,13 @@ import java.util.List;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
-import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.configs.SyncConfigRequest;
-import io.cozecdc.configs.SyncConfigService;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.configapi.SyncConfigRequest;
+import io.cozecdc.configapi.SyncConfigService;
+import io.cozecdc.configs.SyncConfigRepository;
 
 /**
  * Dev-mode demo: on a first start (no sync configuration yet), creates "demo-products" for the sample
@@ -24,12 +25,12 @@ public class DemoSeeder {
     static final List<String> FIELDS = List.of("id", "sku", "name", "category", "description", "unit", "unit_price",
             "stock_quantity");
 
-    private final DemoConfig config;
+    private final DemoSettings config;
     private final SyncConfigRepository configs;
     private final SyncConfigService service;
     private final DemoRepository demo;
 
-    public DemoSeeder(DemoConfig config, SyncConfigRepository configs, SyncConfigService service, DemoRepository demo) {
+    public DemoSeeder(DemoSettings config, SyncConfigRepository configs, SyncConfigService service, DemoRepository demo) {
         this.config = config;
         this.configs = configs;
         this.service = service;

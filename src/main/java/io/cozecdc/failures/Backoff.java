@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class Backoff {
 
-    private final RetryConfig config;
+    private final RetrySettings config;
 
-    public Backoff(RetryConfig config) {
+    public Backoff(RetrySettings config) {
         this.config = config;
     }
 

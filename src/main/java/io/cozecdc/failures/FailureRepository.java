@@ -8,16 +8,17 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.changelog.ChangeData;
-import io.cozecdc.common.BoundedText;
-import io.cozecdc.common.Sql;
-import io.cozecdc.common.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+
+import io.cozecdc.changelog.ChangeData;
+import io.cozecdc.common.BoundedText;
+import io.cozecdc.common.Sql;
+import io.cozecdc.common.Timestamps;
 
 /** SQL for sync_failures: the retry queue and the dead letters. */
 @ApplicationScoped

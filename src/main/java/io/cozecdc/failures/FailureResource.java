@@ -3,7 +3,6 @@ package io.cozecdc.failures;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.DELETE;
@@ -26,14 +25,15 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+
 import io.cozecdc.api.ApiException;
 import io.cozecdc.api.ApiResponses;
 import io.cozecdc.api.Params;
 import io.cozecdc.api.Problem;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
-import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Uni;
 
 /** The retry queue and the dead letters: inspect, replay, discard. */
 @Path("/api/v1/failures")

@@ -2,10 +2,10 @@ package io.cozecdc.failures;
 
 import java.time.Instant;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** A failed change as the API shows it. */
 @Schema(name = "Failure")

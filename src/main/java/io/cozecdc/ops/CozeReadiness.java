@@ -7,10 +7,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.ConfigStatus;
-import io.cozecdc.coze.CozeApi;
 import io.cozecdc.coze.CozeHealth;
-import io.cozecdc.sync.ConfigRegistry;
+import io.cozecdc.sink.KnowledgeBase;
 
 /**
  * Readiness: Coze answers and accepts the token, judged from the outcome of the service's own calls
@@ -22,11 +22,11 @@ import io.cozecdc.sync.ConfigRegistry;
 @ApplicationScoped
 public class CozeReadiness implements HealthCheck {
 
-    private final CozeApi coze;
+    private final KnowledgeBase coze;
     private final CozeHealth health;
     private final ConfigRegistry registry;
 
-    public CozeReadiness(CozeApi coze, CozeHealth health, ConfigRegistry registry) {
+    public CozeReadiness(KnowledgeBase coze, CozeHealth health, ConfigRegistry registry) {
         this.coze = coze;
         this.health = health;
         this.registry = registry;

@@ -6,9 +6,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.cozecdc.capture.DatabasePreflight;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.capture.DatabasePreflight;
 
 /**
  * Readiness: the database's settings and the service user's grants allow what the service does

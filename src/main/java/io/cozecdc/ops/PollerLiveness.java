@@ -11,8 +11,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
+import io.cozecdc.common.JobControl;
 import io.cozecdc.sync.PollerHeartbeat;
-import io.cozecdc.sync.SyncControl;
 import io.cozecdc.sync.SyncSettings;
 
 /**
@@ -26,12 +26,12 @@ public class PollerLiveness implements HealthCheck {
 
     private final PollerHeartbeat heartbeat;
     private final StateMetrics state;
-    private final SyncControl control;
+    private final JobControl control;
     private final SyncSettings sync;
     private final OpsSettings ops;
     private final Clock clock;
 
-    public PollerLiveness(PollerHeartbeat heartbeat, StateMetrics state, SyncControl control, SyncSettings sync,
+    public PollerLiveness(PollerHeartbeat heartbeat, StateMetrics state, JobControl control, SyncSettings sync,
             OpsSettings ops, Clock clock) {
         this.heartbeat = heartbeat;
         this.state = state;

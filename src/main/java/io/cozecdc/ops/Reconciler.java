@@ -10,24 +10,25 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.common.DatabaseClock;
-import io.cozecdc.common.JobLeaseRepository;
-import io.cozecdc.common.JobRounds;
-import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.coze.CozeApi;
-import io.cozecdc.coze.CozeApi.ListedDocument;
-import io.cozecdc.sync.CreateIntentRepository;
-import io.cozecdc.sync.DocumentJanitor;
-import io.cozecdc.sync.DocumentNames;
-import io.cozecdc.sync.InstanceId;
-import io.cozecdc.sync.LedgerRepository;
-import io.cozecdc.sync.SyncControl;
-import io.cozecdc.sync.SyncSettings;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.common.DatabaseClock;
+import io.cozecdc.common.InstanceId;
+import io.cozecdc.common.JobControl;
+import io.cozecdc.common.JobLeaseRepository;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.sink.KnowledgeBase;
+import io.cozecdc.sink.KnowledgeBase.ListedDocument;
+import io.cozecdc.sync.SyncSettings;
+import io.cozecdc.sync.documents.CreateIntentRepository;
+import io.cozecdc.sync.documents.DocumentJanitor;
+import io.cozecdc.sync.documents.DocumentNames;
+import io.cozecdc.sync.documents.LedgerRepository;
 
 /**
  * Lists each managed dataset and deletes the documents the service created that nothing points to
@@ -43,21 +44,21 @@ public class Reconciler {
 
     static final String JOB = "reconcile";
 
-    private final CozeApi coze;
+    private final KnowledgeBase coze;
     private final SyncConfigRepository configs;
     private final LedgerRepository ledger;
     private final DocumentJanitor janitor;
     private final JobLeaseRepository leases;
     private final InstanceId instance;
-    private final SyncControl control;
+    private final JobControl control;
     private final SyncSettings settings;
     private final CreateIntentRepository intents;
     private final DatabaseClock databaseClock;
     private final Clock clock;
     private final JobRounds rounds;
 
-    public Reconciler(CozeApi coze, SyncConfigRepository configs, LedgerRepository ledger, DocumentJanitor janitor,
-            JobLeaseRepository leases, InstanceId instance, SyncControl control, SyncSettings settings,
+    public Reconciler(KnowledgeBase coze, SyncConfigRepository configs, LedgerRepository ledger, DocumentJanitor janitor,
+            JobLeaseRepository leases, InstanceId instance, JobControl control, SyncSettings settings,
             CreateIntentRepository intents, DatabaseClock databaseClock, Clock clock, JobRounds rounds) {
         this.intents = intents;
         this.databaseClock = databaseClock;
@@ -144,7 +145,7 @@ public class Reconciler {
         return Multi.createBy().repeating()
                 .uni(() -> scan, s -> {
                     s.page++;
-                    return coze.list(datasetId, s.page, CozeApi.LIST_PAGE_SIZE)
+                    return coze.list(datasetId, s.page, KnowledgeBase.LIST_PAGE_SIZE)
                             .call(page -> orphansIn(page.documents(), configIds, cutoff).invoke(s.found::addAll))
                             .invoke(page -> {
                                 s.listed += page.documents().size();

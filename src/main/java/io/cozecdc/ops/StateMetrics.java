@@ -9,18 +9,19 @@ import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.changelog.PendingStats;
-import io.cozecdc.common.JobRounds;
-import io.cozecdc.common.JobSettings;
-import io.cozecdc.configs.ConfigStatus;
-import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.failures.FailureStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.changelog.PendingStats;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
+import io.cozecdc.configs.ConfigStatus;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.failures.FailureStatus;
 
 /**
  * Gauges of the shared state in the database, as Prometheus shows them: cdc_pending_changes{table},

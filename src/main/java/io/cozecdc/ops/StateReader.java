@@ -8,15 +8,16 @@ import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.smallrye.mutiny.Uni;
+
 import io.cozecdc.capture.CaptureTableRepository;
 import io.cozecdc.capture.CapturedTable;
 import io.cozecdc.changelog.PendingStats;
 import io.cozecdc.changelog.PendingStatsService;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.FailureRepository;
-import io.cozecdc.sync.DocumentState;
-import io.cozecdc.sync.LedgerRepository;
-import io.smallrye.mutiny.Uni;
+import io.cozecdc.sync.documents.LedgerRepository;
+import io.cozecdc.sync.documents.LedgerState;
 
 /** Reads the figures behind the state gauges: five grouped, index-served queries. */
 @ApplicationScoped
@@ -42,7 +43,7 @@ public class StateReader {
     public Uni<StateSnapshot> read() {
         return Uni.combine().all()
                 .unis(pending.current(), captured.findAll(), configs.findAll(), failures.counts(),
-                        ledger.countInState(DocumentState.PROCESSING))
+                        ledger.countInState(LedgerState.PROCESSING))
                 .asTuple()
                 .map(t -> new StateSnapshot(perTable(t.getItem1(), t.getItem2()), t.getItem3(), t.getItem4(), t.getItem5(),
                         clock.instant()));

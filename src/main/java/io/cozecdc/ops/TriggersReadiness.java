@@ -10,13 +10,14 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+
 import io.cozecdc.capture.CaptureStatus;
 import io.cozecdc.capture.TriggerService;
 import io.cozecdc.capture.TriggerState;
+import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.sync.ConfigRegistry;
-import io.smallrye.health.api.AsyncHealthCheck;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Readiness: every table an enabled sync configuration reads has its three capture triggers, as the

@@ -8,12 +8,15 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.changelog.Change;
-import io.cozecdc.changelog.ChangeLogRepository;
-import io.cozecdc.configs.SyncConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.changelog.Change;
+import io.cozecdc.changelog.ChangeLogRepository;
+import io.cozecdc.common.InstanceId;
+import io.cozecdc.configs.ConfigRegistry;
+import io.cozecdc.configs.SyncConfig;
 
 /**
  * One batch: claim pending changes, route them to the configurations that watch their tables, sync
@@ -26,7 +29,7 @@ public class BatchProcessor {
 
     private final ChangeLogRepository changeLog;
     private final ConfigRegistry registry;
-    private final ConfigSync configSync;
+    private final ConfigDelivery configSync;
     private final SyncSettings settings;
     private final InstanceId instance;
     private final SyncMetrics metrics;
@@ -34,7 +37,7 @@ public class BatchProcessor {
     private final LeaseKeeper leases;
     private final Clock clock;
 
-    public BatchProcessor(ChangeLogRepository changeLog, ConfigRegistry registry, ConfigSync configSync, SyncSettings settings,
+    public BatchProcessor(ChangeLogRepository changeLog, ConfigRegistry registry, ConfigDelivery configSync, SyncSettings settings,
             InstanceId instance, SyncMetrics metrics, Messages messages, LeaseKeeper leases, Clock clock) {
         this.leases = leases;
         this.changeLog = changeLog;

@@ -4,18 +4,21 @@ import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.common.JobRounds;
-import io.cozecdc.common.JobSettings;
-import io.cozecdc.configs.ConfigStatus;
-import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.coze.CozeApi;
-import io.cozecdc.coze.CozeException;
-import io.cozecdc.failures.FailureRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.common.JobControl;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
+import io.cozecdc.configs.ConfigRegistry;
+import io.cozecdc.configs.ConfigStatus;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.failures.FailureRepository;
+import io.cozecdc.sink.KnowledgeBase;
+import io.cozecdc.sink.SinkException;
 
 /**
  * Configuration-level failures: when Coze refuses a configuration itself (auth 4100/4101, dataset
@@ -33,14 +36,14 @@ public class ConfigErrors {
     static final int STATUS_WRITE_RETRIES = 3;
     static final java.time.Duration STATUS_RETRY_BACKOFF = java.time.Duration.ofMillis(200);
 
-    private final CozeApi coze;
-    private final SyncControl control;
+    private final KnowledgeBase coze;
+    private final JobControl control;
     private final Clock clock;
     private final JobRounds rounds;
     private final JobSettings jobs;
 
-    public ConfigErrors(SyncConfigRepository configs, ConfigRegistry registry, FailureRepository failures, CozeApi coze,
-            SyncControl control, Clock clock, JobRounds rounds, JobSettings jobs) {
+    public ConfigErrors(SyncConfigRepository configs, ConfigRegistry registry, FailureRepository failures, KnowledgeBase coze,
+            JobControl control, Clock clock, JobRounds rounds, JobSettings jobs) {
         this.rounds = rounds;
         this.jobs = jobs;
         this.configs = configs;
@@ -52,7 +55,7 @@ public class ConfigErrors {
     }
 
     /** Puts a configuration in ERROR because of Coze's answer. */
-    public Uni<Void> markError(SyncConfig config, CozeException error) {
+    public Uni<Void> markError(SyncConfig config, SinkException error) {
         String reason = "Coze refused the configuration: " + error.describe();
         Log.errorf("Sync configuration '%s' (table %s, dataset %d) is now in ERROR: %s. Its changes are held "
                 + "until Coze accepts it again.", config.name(), config.tableName(), config.datasetId(), reason);

@@ -1,6 +1,7 @@
 package io.cozecdc.sync;
 
 import io.cozecdc.changelog.Change;
+import io.cozecdc.sync.documents.RecordMapping;
 
 /**
  * What a change means for a record, given what Coze holds for it. The same rules run twice: before
@@ -22,7 +23,7 @@ public enum Decision {
      * @param change the change
      * @param hash hash of the change's rendered text (ignored for deletes)
      */
-    public static Decision of(DocState state, Change change, String hash) {
+    public static Decision of(RecordMapping state, Change change, String hash) {
         long logId = change.logId();
         if (state.lastLogId() > logId) {
             return STALE;

@@ -5,10 +5,13 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import io.cozecdc.changelog.ChangeLogRepository;
-import io.cozecdc.failures.FailureRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+
+import io.cozecdc.changelog.ChangeLogRepository;
+import io.cozecdc.common.InstanceId;
+import io.cozecdc.common.JobControl;
+import io.cozecdc.failures.FailureRepository;
 
 /**
  * On SIGTERM (a pod deletion, a rolling update): stop claiming, let running batches finish for up to
@@ -21,13 +24,13 @@ public class GracefulShutdown {
 
     private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(5);
 
-    private final SyncControl control;
+    private final JobControl control;
     private final ChangeLogRepository changeLog;
     private final FailureRepository failures;
     private final InstanceId instance;
     private final ShutdownSettings settings;
 
-    public GracefulShutdown(SyncControl control, ChangeLogRepository changeLog, FailureRepository failures, InstanceId instance,
+    public GracefulShutdown(JobControl control, ChangeLogRepository changeLog, FailureRepository failures, InstanceId instance,
             ShutdownSettings settings) {
         this.control = control;
         this.changeLog = changeLog;

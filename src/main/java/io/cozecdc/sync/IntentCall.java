@@ -5,14 +5,19 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
-import io.cozecdc.changelog.Change;
-import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.coze.CozeApi.NewDocument;
-import io.cozecdc.coze.CozeErrorKind;
-import io.cozecdc.coze.CozeException;
-import io.cozecdc.coze.CreateAttempts;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.changelog.Change;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.sink.CreateAttempts;
+import io.cozecdc.sink.KnowledgeBase.NewDocument;
+import io.cozecdc.sink.SinkErrorKind;
+import io.cozecdc.sink.SinkException;
+import io.cozecdc.sync.documents.CreateIntent;
+import io.cozecdc.sync.documents.CreateIntentRepository;
+import io.cozecdc.sync.documents.DocumentNames;
+import io.cozecdc.sync.render.RenderedDocument;
 
 /**
  * The create intents of one create call. When an attempt gets its permit, one intent per document is
@@ -71,7 +76,7 @@ final class IntentCall implements CreateAttempts {
     }
 
     @Override
-    public Uni<Void> failed(CozeException failure) {
+    public Uni<Void> failed(SinkException failure) {
         List<String> ids = ids(current);
         current = List.of();
         if (ids.isEmpty()) {
@@ -103,11 +108,11 @@ final class IntentCall implements CreateAttempts {
      * connection broke, or an HTTP 5xx without Coze's own body code (a gateway between us and Coze). An
      * answer carrying Coze's code is a definite refusal: nothing was created.
      */
-    static boolean mayHaveCreated(CozeException e) {
-        if (e.mayHaveApplied() || e.code() == CozeException.NO_ANSWER) {
+    static boolean mayHaveCreated(SinkException e) {
+        if (e.mayHaveApplied() || e.code() == SinkException.NO_ANSWER) {
             return true;
         }
-        return e.httpStatus() >= 500 && e.code() == e.httpStatus() && e.kind() != CozeErrorKind.PERMANENT;
+        return e.httpStatus() >= 500 && e.code() == e.httpStatus() && e.kind() != SinkErrorKind.PERMANENT;
     }
 
     static List<String> ids(List<CreateIntent> intents) {

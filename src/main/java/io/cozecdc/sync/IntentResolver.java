@@ -13,17 +13,26 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.changelog.Change;
-import io.cozecdc.changelog.Operation;
-import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.coze.CozeApi;
-import io.cozecdc.coze.CozeApi.DocumentPage;
-import io.cozecdc.coze.CozeApi.ListedDocument;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.changelog.Change;
+import io.cozecdc.changelog.Operation;
+import io.cozecdc.common.InstanceId;
+import io.cozecdc.common.JobControl;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.sink.KnowledgeBase;
+import io.cozecdc.sink.KnowledgeBase.DocumentPage;
+import io.cozecdc.sink.KnowledgeBase.ListedDocument;
+import io.cozecdc.sync.documents.CreateIntent;
+import io.cozecdc.sync.documents.CreateIntentRepository;
+import io.cozecdc.sync.documents.DocumentJanitor;
+import io.cozecdc.sync.documents.DocumentNames;
+import io.cozecdc.sync.documents.LedgerRepository;
+import io.cozecdc.sync.render.RenderedDocument;
 
 /**
  * Resolves create intents left open: a create call that got no usable answer (timeout, broken
@@ -43,18 +52,18 @@ import io.smallrye.mutiny.Uni;
 public class IntentResolver {
 
     private final CreateIntentRepository intents;
-    private final CozeApi coze;
+    private final KnowledgeBase coze;
     private final SyncConfigRepository configs;
     private final LedgerRepository ledger;
     private final SyncCommitter committer;
     private final DocumentJanitor janitor;
     private final LeaseKeeper leases;
-    private final SyncControl control;
+    private final JobControl control;
     private final InstanceId instance;
     private final IntentSettings settings;
 
-    public IntentResolver(CreateIntentRepository intents, CozeApi coze, SyncConfigRepository configs, LedgerRepository ledger,
-            SyncCommitter committer, DocumentJanitor janitor, LeaseKeeper leases, SyncControl control, InstanceId instance,
+    public IntentResolver(CreateIntentRepository intents, KnowledgeBase coze, SyncConfigRepository configs, LedgerRepository ledger,
+            SyncCommitter committer, DocumentJanitor janitor, LeaseKeeper leases, JobControl control, InstanceId instance,
             IntentSettings settings) {
         this.intents = intents;
         this.coze = coze;
@@ -147,7 +156,7 @@ public class IntentResolver {
 
     /** Documents with one of these names, by name, read from the listing's newest end. */
     private Uni<Map<String, List<String>>> find(long datasetId, Set<String> names, Instant stopBefore) {
-        int size = CozeApi.LIST_PAGE_SIZE;
+        int size = KnowledgeBase.LIST_PAGE_SIZE;
         Map<String, List<String>> found = new HashMap<>();
         return coze.list(datasetId, 1, size).chain(first -> {
             collect(first, names, found);
@@ -176,7 +185,7 @@ public class IntentResolver {
         if (beyond || isOlder(previous, stopBefore) || previous.documents().isEmpty()) {
             return Uni.createFrom().item(found);
         }
-        return coze.list(datasetId, from, CozeApi.LIST_PAGE_SIZE).chain(page -> {
+        return coze.list(datasetId, from, KnowledgeBase.LIST_PAGE_SIZE).chain(page -> {
             collect(page, names, found);
             return scan(datasetId, from + step, to, step, page, names, found, stopBefore);
         });

@@ -8,13 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.changelog.ChangeLogRepository;
-import io.cozecdc.common.Sql;
-import io.cozecdc.failures.FailureRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.changelog.ChangeLogRepository;
+import io.cozecdc.common.Sql;
+import io.cozecdc.failures.FailureRepository;
+import io.cozecdc.sync.documents.CreateIntentRepository;
+import io.cozecdc.sync.documents.LedgerRepository;
+import io.cozecdc.sync.documents.LedgerState;
 
 /**
  * Keeps the leases of this replica's work in flight alive, so a slow Coze never lets another replica
@@ -147,7 +151,7 @@ public class LeaseKeeper {
             }
         });
         docs.forEach((lease, ids) -> Sql.chunks(ids, 500)
-                .forEach(chunk -> work.add(ledger.lease(ledger.pool(), DocumentState.PROCESSING, chunk, lease))));
+                .forEach(chunk -> work.add(ledger.lease(ledger.pool(), LedgerState.PROCESSING, chunk, lease))));
         if (work.isEmpty()) {
             return Uni.createFrom().voidItem();
         }

@@ -1,6 +1,7 @@
 package io.cozecdc.sync;
 
 import io.cozecdc.changelog.Change;
+import io.cozecdc.sync.render.RenderedDocument;
 
 /** What happened to one change on its way to Coze, before the commit decides whether it counts. */
 public sealed interface Outcome {

@@ -4,13 +4,15 @@ import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.common.JobRounds;
-import io.cozecdc.coze.CozeHealth;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+
+import io.cozecdc.common.JobControl;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.coze.CozeHealth;
 
 /**
  * Drains the change log continuously. It claims a batch; when the batch came back full it claims the
@@ -31,7 +33,7 @@ public class Poller {
     static final String JOB = "poller";
 
     private final BatchProcessor processor;
-    private final SyncControl control;
+    private final JobControl control;
     private final CozeHealth cozeHealth;
     private final SyncSettings settings;
     private final SyncMetrics metrics;
@@ -40,7 +42,7 @@ public class Poller {
     private final Vertx vertx;
     private final JobRounds rounds;
 
-    public Poller(BatchProcessor processor, SyncControl control, CozeHealth cozeHealth, SyncSettings settings,
+    public Poller(BatchProcessor processor, JobControl control, CozeHealth cozeHealth, SyncSettings settings,
             SyncMetrics metrics, PollerHeartbeat heartbeat, Clock clock, Vertx vertx, JobRounds rounds) {
         this.rounds = rounds;
         this.vertx = vertx;

@@ -10,17 +10,24 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.common.JobRounds;
-import io.cozecdc.common.JobSettings;
-import io.cozecdc.common.Sql;
-import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.coze.CozeApi;
-import io.cozecdc.coze.CozeApi.DocumentProgress;
-import io.cozecdc.failures.FailureCodes;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.common.JobControl;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
+import io.cozecdc.common.Sql;
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.failures.FailureCodes;
+import io.cozecdc.sink.KnowledgeBase;
+import io.cozecdc.sink.KnowledgeBase.DocumentProgress;
+import io.cozecdc.sync.documents.DocumentJanitor;
+import io.cozecdc.sync.documents.LedgerDocument;
+import io.cozecdc.sync.documents.LedgerRepository;
+import io.cozecdc.sync.documents.LedgerState;
+import io.cozecdc.sync.documents.Promoter;
 
 /**
  * Follows every document the service created until Coze reports it processed (status 1) or failed
@@ -37,8 +44,8 @@ public class ProcessingTracker {
     private final Promoter promoter;
     private final DocumentJanitor janitor;
     private final SyncConfigRepository configs;
-    private final CozeApi coze;
-    private final SyncControl control;
+    private final KnowledgeBase coze;
+    private final JobControl control;
     private final SyncSettings settings;
     private final SyncMetrics metrics;
     private final LeaseKeeper leases;
@@ -47,7 +54,7 @@ public class ProcessingTracker {
     private final JobSettings jobs;
 
     public ProcessingTracker(LedgerRepository ledger, SyncCommitter committer, Promoter promoter, DocumentJanitor janitor,
-            SyncConfigRepository configs, CozeApi coze, SyncControl control,
+            SyncConfigRepository configs, KnowledgeBase coze, JobControl control,
             SyncSettings settings, SyncMetrics metrics, LeaseKeeper leases, Clock clock, JobRounds rounds, JobSettings jobs) {
         this.leases = leases;
         this.rounds = rounds;
@@ -81,7 +88,7 @@ public class ProcessingTracker {
         // renewed, so no other replica reads an older progress and acts on it (review finding 9)
         java.time.Duration leaseLength = leases.renewable(settings.processing().pollInterval().multipliedBy(5));
         Instant lease = now.plus(leaseLength);
-        return ledger.claim(DocumentState.PROCESSING, now, CLAIM_LIMIT, lease)
+        return ledger.claim(LedgerState.PROCESSING, now, CLAIM_LIMIT, lease)
                 .chain(docs -> {
                     List<String> ids = LedgerRepository.ids(docs);
                     leases.holdDocuments(ids, leaseLength);
@@ -96,7 +103,7 @@ public class ProcessingTracker {
 
     private List<List<LedgerDocument>> byDatasetChunks(List<LedgerDocument> docs) {
         return docs.stream().collect(Collectors.groupingBy(LedgerDocument::datasetId)).values().stream()
-                .flatMap(list -> Sql.chunks(list, CozeApi.MAX_IDS_PER_CALL).stream())
+                .flatMap(list -> Sql.chunks(list, KnowledgeBase.MAX_IDS_PER_CALL).stream())
                 .toList();
     }
 
@@ -138,7 +145,7 @@ public class ProcessingTracker {
                 .invoke(() -> done.forEach(doc -> metrics.readyLag(doc.capturedAt(), now)))
                 .onFailure().invoke(e -> Log.warnf("Could not promote %d processed documents: %s", done.size(), e.getMessage()))
                 .onFailure().recoverWithItem(List.<String>of());
-        Uni<Void> postponed = ledger.lease(ledgerClient(), DocumentState.PROCESSING, waiting, settings.processing().pollInterval())
+        Uni<Void> postponed = ledger.lease(ledgerClient(), LedgerState.PROCESSING, waiting, settings.processing().pollInterval())
                 .onFailure().recoverWithNull();
         return promoted
                 .chain(obsolete -> postponed.replaceWith(obsolete))
@@ -167,7 +174,7 @@ public class ProcessingTracker {
 
     private Uni<List<String>> failed(LedgerDocument doc, int code, String reason) {
         return ledger.find(ledgerClient(), doc.documentId()).chain(current -> {
-            if (current == null || current.state() != DocumentState.PROCESSING) {
+            if (current == null || current.state() != LedgerState.PROCESSING) {
                 return Uni.createFrom().item(List.<String>of()); // replaced or deleted meanwhile: nothing to redo
             }
             return failedForGood(doc, code, reason);

@@ -10,6 +10,10 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
 import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.common.Sql;
@@ -20,9 +24,14 @@ import io.cozecdc.failures.FailureCodes;
 import io.cozecdc.failures.FailureRecord;
 import io.cozecdc.failures.FailureRepository;
 import io.cozecdc.failures.FailureStatus;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.cozecdc.sync.documents.CreateIntentRepository;
+import io.cozecdc.sync.documents.DocumentJanitor;
+import io.cozecdc.sync.documents.LedgerDocument;
+import io.cozecdc.sync.documents.LedgerRepository;
+import io.cozecdc.sync.documents.LedgerState;
+import io.cozecdc.sync.documents.RecordMapping;
+import io.cozecdc.sync.documents.SyncedDocumentRepository;
+import io.cozecdc.sync.render.RenderedDocument;
 
 /**
  * Commits what happened to a config's changes, in one transaction over the records' locked rows:
@@ -94,7 +103,7 @@ public class SyncCommitter {
         Plan plan = new Plan();
         for (Outcome outcome : outcomes) {
             if (outcome instanceof Outcome.Created c) {
-                plan.ledger.add(ledgerRow(config, c.change(), c, DocumentState.OBSOLETE, "sync configuration deleted", now,
+                plan.ledger.add(ledgerRow(config, c.change(), c, LedgerState.OBSOLETE, "sync configuration deleted", now,
                         now.plus(DocumentJanitor.HANDOVER)));
                 plan.obsolete.add(c.documentId());
             }
@@ -106,19 +115,19 @@ public class SyncCommitter {
         return ledger.insert(conn, plan.ledger).replaceWith(new CommitResult(plan.statuses, plan.obsolete));
     }
 
-    private Plan plan(SyncConfig config, List<Outcome> outcomes, Map<String, DocState> locked,
+    private Plan plan(SyncConfig config, List<Outcome> outcomes, Map<String, RecordMapping> locked,
             Map<String, FailureRecord> open, Instant now) {
         Plan plan = new Plan();
         for (Outcome outcome : outcomes) {
             Change change = outcome.change();
             String key = change.recordKey();
-            DocState state = plan.states.getOrDefault(key, locked.getOrDefault(key, DocState.absent(config.id(), key)));
+            RecordMapping state = plan.states.getOrDefault(key, locked.getOrDefault(key, RecordMapping.absent(config.id(), key)));
             plan.statuses.put(change, apply(config, outcome, state, plan, now, open.get(key)));
         }
         return plan;
     }
 
-    private CommitStatus apply(SyncConfig config, Outcome outcome, DocState state, Plan plan, Instant now,
+    private CommitStatus apply(SyncConfig config, Outcome outcome, RecordMapping state, Plan plan, Instant now,
             FailureRecord open) {
         if (outcome instanceof Outcome.Created c) {
             return created(config, c, state, plan, now);
@@ -132,12 +141,12 @@ public class SyncCommitter {
         return failed(config, (Outcome.Failed) outcome, state, plan, now, open);
     }
 
-    private CommitStatus created(SyncConfig config, Outcome.Created c, DocState state, Plan plan, Instant now) {
+    private CommitStatus created(SyncConfig config, Outcome.Created c, RecordMapping state, Plan plan, Instant now) {
         Change change = c.change();
         Decision decision = Decision.of(state, change, c.document().hash());
         if (decision != Decision.CREATE) {
             // another change got there first: this document is not wanted
-            plan.ledger.add(ledgerRow(config, change, c, DocumentState.OBSOLETE, "superseded before commit", now,
+            plan.ledger.add(ledgerRow(config, change, c, LedgerState.OBSOLETE, "superseded before commit", now,
                     now.plus(DocumentJanitor.HANDOVER)));
             plan.obsolete.add(c.documentId());
             if (decision == Decision.UNCHANGED) {
@@ -149,14 +158,14 @@ public class SyncCommitter {
             plan.obsolete.add(state.pendingDocumentId());
         }
         plan.states.put(change.recordKey(), state.withPending(c.documentId(), c.document().hash(), change.logId()));
-        plan.ledger.add(ledgerRow(config, change, c, DocumentState.PROCESSING, null, now,
+        plan.ledger.add(ledgerRow(config, change, c, LedgerState.PROCESSING, null, now,
                 now.plus(settings.processing().pollInterval())));
         // the change's own failure (if this is a retry) stays until Coze has processed the new upload
         plan.inFlight.merge(change.recordKey(), change.logId(), Math::max);
         return CommitStatus.SYNCED;
     }
 
-    private CommitStatus unchanged(SyncConfig config, Change change, RenderedDocument doc, DocState state, Plan plan,
+    private CommitStatus unchanged(SyncConfig config, Change change, RenderedDocument doc, RecordMapping state, Plan plan,
             Instant now, FailureRecord open) {
         Decision decision = Decision.of(state, change, doc.hash());
         if (decision == Decision.STALE) {
@@ -167,7 +176,7 @@ public class SyncCommitter {
             return record(config, change, FailureCodes.CONFLICT, "record changed while committing; retrying",
                     null, plan, now, open, false, true);
         }
-        DocState next = state;
+        RecordMapping next = state;
         if (state.pendingDocumentId() != null && !doc.hash().equals(state.pendingContentHash())) {
             // the live document already has this content: the replacement in flight is not wanted
             plan.obsolete.add(state.pendingDocumentId());
@@ -178,7 +187,7 @@ public class SyncCommitter {
         return CommitStatus.UNCHANGED;
     }
 
-    private CommitStatus deleted(Change change, DocState state, Plan plan) {
+    private CommitStatus deleted(Change change, RecordMapping state, Plan plan) {
         if (Decision.of(state, change, null) == Decision.STALE) {
             return CommitStatus.STALE;
         }
@@ -193,7 +202,7 @@ public class SyncCommitter {
         return CommitStatus.DELETED;
     }
 
-    private CommitStatus failed(SyncConfig config, Outcome.Failed f, DocState state, Plan plan, Instant now,
+    private CommitStatus failed(SyncConfig config, Outcome.Failed f, RecordMapping state, Plan plan, Instant now,
             FailureRecord open) {
         if (state.lastLogId() > f.change().logId()) {
             return CommitStatus.STALE;
@@ -302,7 +311,7 @@ public class SyncCommitter {
 
     private Uni<Void> write(SqlConnection conn, SyncConfig config, Plan plan, Instant now) {
         return ledger.insert(conn, plan.ledger)
-                // the caller deletes these at once (ConfigSync); the sweep is the safety net
+                // the caller deletes these at once (ConfigDelivery); the sweep is the safety net
                 .chain(() -> ledger.markObsolete(conn, withoutNew(plan), "replaced or deleted", now))
                 .chain(() -> synced.save(conn, List.copyOf(plan.states.values()), now))
                 .chain(() -> failures.upsert(conn, plan.failures))
@@ -312,12 +321,12 @@ public class SyncCommitter {
 
     /** Documents inserted as OBSOLETE in this commit need no update. */
     private static List<String> withoutNew(Plan plan) {
-        List<String> inserted = plan.ledger.stream().filter(d -> d.state() == DocumentState.OBSOLETE)
+        List<String> inserted = plan.ledger.stream().filter(d -> d.state() == LedgerState.OBSOLETE)
                 .map(LedgerDocument::documentId).toList();
         return plan.obsolete.stream().filter(id -> !inserted.contains(id)).distinct().toList();
     }
 
-    private static LedgerDocument ledgerRow(SyncConfig config, Change change, Outcome.Created c, DocumentState state,
+    private static LedgerDocument ledgerRow(SyncConfig config, Change change, Outcome.Created c, LedgerState state,
             String reason, Instant now, Instant nextCheck) {
         return new LedgerDocument(c.documentId(), config.id(), config.datasetId(), change.recordKey(), change.logId(),
                 c.document().hash(), state, reason, change.capturedAt(), now, nextCheck, 0);
@@ -325,7 +334,7 @@ public class SyncCommitter {
 
     /** Everything one commit writes. */
     private static final class Plan {
-        final Map<String, DocState> states = new LinkedHashMap<>();
+        final Map<String, RecordMapping> states = new LinkedHashMap<>();
         final List<LedgerDocument> ledger = new ArrayList<>();
         final List<String> obsolete = new ArrayList<>();
         final List<FailureRecord> failures = new ArrayList<>();

@@ -9,8 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.capture.SchemaRepository;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.capture.SchemaRepository;
+import io.cozecdc.sync.render.ColumnFormat;
 
 /**
  * The columns of a synced table in table order with their types, for {@link RowRenderer}: lines follow

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.cozecdc.capture.TriggerService;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** Captured tables, pending changes, cleanup, and configuration import/export. */
 @QuarkusTest

@@ -17,12 +17,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeDocument;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Review finding 1: a resync while a business transaction is open on a second connection. The

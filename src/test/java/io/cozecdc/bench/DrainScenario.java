@@ -16,7 +16,7 @@ import io.cozecdc.testing.process.ServiceProcess;
 final class DrainScenario implements Scenario {
 
     static final Duration LATENCY = Duration.ofMillis(50);
-    /** coze.max-concurrency and coze.rate-limit-per-second defaults (CozeConfig). */
+    /** coze.max-concurrency and coze.rate-limit-per-second defaults (CozeSettings). */
     static final int DEFAULT_CONCURRENCY = 4;
     static final double DEFAULT_RATE_LIMIT = 100;
 

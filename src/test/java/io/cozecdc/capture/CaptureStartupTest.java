@@ -10,8 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
-import io.cozecdc.testing.TestDb;
 import io.quarkus.test.junit.QuarkusTest;
+
+import io.cozecdc.testing.TestDb;
 
 /** The sample tables are captured at startup, and startup repairs drift. */
 @QuarkusTest

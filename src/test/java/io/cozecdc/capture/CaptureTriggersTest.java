@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.agroal.api.AgroalDataSource;
-import io.cozecdc.testing.TestDb;
 import io.quarkus.test.junit.QuarkusTest;
+
+import io.cozecdc.testing.TestDb;
 
 /** The generated triggers on the sample tables, exercised with real SQL against MariaDB. */
 @QuarkusTest

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
-import io.cozecdc.sync.SyncControl;
-import io.cozecdc.testing.TestDb;
 import io.quarkus.test.junit.QuarkusTest;
+
+import io.cozecdc.common.JobControl;
+import io.cozecdc.testing.TestDb;
 
 /** While the service runs, a dropped column stops breaking the table's writes within a drift check. */
 @QuarkusTest
@@ -27,7 +28,7 @@ class DriftRepairTest {
     @Inject
     TriggerService triggers;
     @Inject
-    SyncControl control;
+    JobControl control;
 
     TestDb db;
 

@@ -7,29 +7,29 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.flywaydb.core.Flyway;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.PoolOptions;
 
+import io.cozecdc.common.InstanceId;
+import io.cozecdc.common.JobControl;
 import io.cozecdc.common.JobLeaseRepository;
 import io.cozecdc.common.JobRounds;
 import io.cozecdc.common.JobSettings;
-import io.cozecdc.sync.InstanceId;
-import io.cozecdc.sync.SyncControl;
 import io.cozecdc.sync.SyncSettings;
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.process.DatabaseServer;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.vertx.mysqlclient.MySQLConnectOptions;
-import io.vertx.mysqlclient.MySQLException;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 
 /**
  * Issue 19, item 1: a MariaDB set up as close to managed MySQL 8 as MariaDB allows (binary logging on,
@@ -228,12 +228,12 @@ class ManagedMySqlCaptureTest {
     }
 
     private CaptureStartup captureStartup(String tables) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(CaptureConfig.class).withMapping(SyncSettings.class).withMapping(JobSettings.class)
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(CaptureSettings.class).withMapping(SyncSettings.class).withMapping(JobSettings.class)
                 .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValue("cdc.capture.tables", tables).build();
-        CaptureConfig capture = config.getConfigMapping(CaptureConfig.class);
+        CaptureSettings capture = config.getConfigMapping(CaptureSettings.class);
         SyncSettings settings = config.getConfigMapping(SyncSettings.class);
-        DriftRepair drift = new DriftRepair(triggers, capture, new JobLeaseRepository(pool), new SyncControl(settings),
+        DriftRepair drift = new DriftRepair(triggers, capture, new JobLeaseRepository(pool), new JobControl(settings),
                 new InstanceId(settings), Clock.systemUTC(), new JobRounds(Clock.systemUTC()), config.getConfigMapping(JobSettings.class));
         return new CaptureStartup(triggers, drift, capture, preflight);
     }

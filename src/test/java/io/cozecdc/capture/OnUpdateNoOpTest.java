@@ -13,8 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
-import io.cozecdc.testing.TestDb;
 import io.quarkus.test.junit.QuarkusTest;
+
+import io.cozecdc.testing.TestDb;
 
 /**
  * products.updated_at is {@code ON UPDATE CURRENT_TIMESTAMP}. An ORM saving an unchanged row sends an

@@ -14,10 +14,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
-import io.cozecdc.capture.TriggerSqlGenerator.Operation;
-import io.cozecdc.testing.TestDb;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.capture.TriggerSqlGenerator.Operation;
+import io.cozecdc.testing.TestDb;
 
 /** Installing, refusing, re-installing, printing and removing capture triggers on ad-hoc tables. */
 @QuarkusTest

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
-import io.cozecdc.testing.TestDb;
 import io.quarkus.test.junit.QuarkusTest;
+
+import io.cozecdc.testing.TestDb;
 
 /** Cleanup removes processed rows older than the retention and nothing else. */
 @QuarkusTest

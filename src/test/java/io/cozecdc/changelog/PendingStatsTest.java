@@ -10,8 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
-import io.cozecdc.testing.TestDb;
 import io.quarkus.test.junit.QuarkusTest;
+
+import io.cozecdc.testing.TestDb;
 
 /** Pending counts and ages over several tables, with processed rows mixed in. */
 @QuarkusTest

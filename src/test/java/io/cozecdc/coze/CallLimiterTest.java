@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
+import io.cozecdc.sink.SinkException;
+
 /** The limiter bounds concurrency and start rate, gives permits back on every ending, and sheds load past its queue. */
 class CallLimiterTest {
 
@@ -114,7 +116,7 @@ class CallLimiterTest {
         Throwable overflow = limiter.run(() -> Uni.createFrom().item(1))
                 .onItem().transform(x -> (Throwable) null).onFailure().recoverWithItem(e -> e)
                 .await().atMost(Duration.ofSeconds(5));
-        assertThat(overflow).isInstanceOf(CozeException.class).hasMessageContaining("too many Coze calls waiting");
-        assertThat(((CozeException) overflow).isRetryable()).isTrue();
+        assertThat(overflow).isInstanceOf(SinkException.class).hasMessageContaining("too many Coze calls waiting");
+        assertThat(((SinkException) overflow).isRetryable()).isTrue();
     }
 }

@@ -15,16 +15,20 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.cozecdc.coze.CozeApi.CreatedDocument;
-import io.cozecdc.coze.CozeApi.NewDocument;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+
+import io.cozecdc.sink.KnowledgeBase;
+import io.cozecdc.sink.KnowledgeBase.CreatedDocument;
+import io.cozecdc.sink.KnowledgeBase.NewDocument;
+import io.cozecdc.sink.SinkErrorKind;
+import io.cozecdc.sink.SinkException;
 import io.cozecdc.testing.FakeCozeResource;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.Scrape;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeCoze.Endpoint;
 import io.cozecdc.testing.coze.RecordedRequest;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 
 /** The HTTP client against the strict fake: what it sends, how it reads answers, how it classifies failures. */
 @QuarkusTest
@@ -33,9 +37,9 @@ class CozeClientTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Inject
-    CozeApi coze;
+    KnowledgeBase coze;
     @Inject
-    CozeConfig config;
+    CozeSettings config;
     @InjectFakeCoze
     FakeCoze fake;
 
@@ -84,9 +88,9 @@ class CozeClientTest {
     void listsPages() {
         List<NewDocument> docs = IntStream.range(0, 7).mapToObj(i -> new NewDocument("n" + i, "c" + i)).toList();
         await(coze.create(dataset, docs));
-        CozeApi.DocumentPage page = await(coze.list(dataset, 2, 5));
+        KnowledgeBase.DocumentPage page = await(coze.list(dataset, 2, 5));
         assertThat(page.total()).isEqualTo(7);
-        assertThat(page.documents()).extracting(CozeApi.ListedDocument::name).containsExactly("n5", "n6");
+        assertThat(page.documents()).extracting(KnowledgeBase.ListedDocument::name).containsExactly("n5", "n6");
         assertThat(fake.requests()).filteredOn(r -> r.endpoint() == Endpoint.LIST).singleElement()
                 .satisfies(r -> assertThat(r.body()).contains("\"dataset_id\":\"" + dataset + "\""));
     }
@@ -103,8 +107,8 @@ class CozeClientTest {
     @Test
     void aRejectedRecordIsPermanentWithCodeMessageAndLogid() {
         fake.rejectContentContaining("POISON");
-        CozeException e = failure(coze.create(dataset, List.of(new NewDocument("bad", "POISON here"))));
-        assertThat(e.kind()).isEqualTo(CozeErrorKind.PERMANENT);
+        SinkException e = failure(coze.create(dataset, List.of(new NewDocument("bad", "POISON here"))));
+        assertThat(e.kind()).isEqualTo(SinkErrorKind.PERMANENT);
         assertThat(e.code()).isEqualTo(4000);
         assertThat(e.getMessage()).contains("POISON");
         assertThat(e.logid()).isNotBlank().isEqualTo(fake.requests().get(0).logid());
@@ -114,8 +118,8 @@ class CozeClientTest {
     @Test
     void authFailuresAreConfigurationErrors() {
         fake.revokeAuth(true);
-        CozeException e = failure(coze.list(dataset, 1, 1));
-        assertThat(e.kind()).isEqualTo(CozeErrorKind.CONFIGURATION);
+        SinkException e = failure(coze.list(dataset, 1, 1));
+        assertThat(e.kind()).isEqualTo(SinkErrorKind.CONFIGURATION);
         assertThat(e.code()).isEqualTo(4100);
         assertThat(e.httpStatus()).isEqualTo(401);
     }
@@ -123,35 +127,35 @@ class CozeClientTest {
     @Test
     void aMissingDatasetIsAConfigurationError() {
         fake.datasetMissing(Long.toString(dataset), true);
-        CozeException e = failure(coze.create(dataset, List.of(new NewDocument("a", "b"))));
-        assertThat(e.kind()).isEqualTo(CozeErrorKind.CONFIGURATION);
+        SinkException e = failure(coze.create(dataset, List.of(new NewDocument("a", "b"))));
+        assertThat(e.kind()).isEqualTo(SinkErrorKind.CONFIGURATION);
         assertThat(e.code()).isEqualTo(4200);
     }
 
     @Test
     void retryableFailuresAreRetriedQuicklyAndThenReported() {
         fake.failWithCode(Endpoint.LIST, 5000, 1.0);
-        CozeException e = failure(coze.list(dataset, 1, 1));
-        assertThat(e.kind()).isEqualTo(CozeErrorKind.RETRYABLE);
+        SinkException e = failure(coze.list(dataset, 1, 1));
+        assertThat(e.kind()).isEqualTo(SinkErrorKind.RETRYABLE);
         assertThat(e.code()).isEqualTo(5000);
         assertThat(fake.requestCount(Endpoint.LIST)).isEqualTo(3); // the call and two quick retries
 
         fake.reset();
         fake.failWithHttpStatus(Endpoint.LIST, 502, 1.0);
-        CozeException gateway = failure(coze.list(dataset, 1, 1));
-        assertThat(gateway.kind()).isEqualTo(CozeErrorKind.RETRYABLE);
+        SinkException gateway = failure(coze.list(dataset, 1, 1));
+        assertThat(gateway.kind()).isEqualTo(SinkErrorKind.RETRYABLE);
         assertThat(gateway.httpStatus()).isEqualTo(502);
 
         fake.reset();
         fake.failWithHttpStatus(Endpoint.LIST, 429, 1.0);
-        assertThat(failure(coze.list(dataset, 1, 1)).kind()).isEqualTo(CozeErrorKind.RETRYABLE);
+        assertThat(failure(coze.list(dataset, 1, 1)).kind()).isEqualTo(SinkErrorKind.RETRYABLE);
     }
 
     @Test
     void aTimedOutCreateIsNotRetriedBecauseCozeMayHaveAppliedIt() {
         fake.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(4));
-        CozeException e = failure(coze.create(dataset, List.of(new NewDocument("slow", "content"))));
-        assertThat(e.kind()).isEqualTo(CozeErrorKind.RETRYABLE);
+        SinkException e = failure(coze.create(dataset, List.of(new NewDocument("slow", "content"))));
+        assertThat(e.kind()).isEqualTo(SinkErrorKind.RETRYABLE);
         assertThat(e.mayHaveApplied()).isTrue();
         assertThat(fake.requestCount(Endpoint.CREATE)).isEqualTo(1);
         assertThat(fake.documents(Long.toString(dataset))).hasSize(1); // applied although we saw no answer
@@ -205,12 +209,12 @@ class CozeClientTest {
         return uni.await().atMost(WAIT);
     }
 
-    private static CozeException failure(Uni<?> uni) {
+    private static SinkException failure(Uni<?> uni) {
         try {
             uni.await().atMost(WAIT);
-        } catch (CozeException e) {
+        } catch (SinkException e) {
             return e;
         }
-        throw new AssertionError("expected a CozeException");
+        throw new AssertionError("expected a SinkException");
     }
 }

@@ -9,32 +9,34 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.runtime.LaunchMode;
 
+import io.cozecdc.sink.SinkErrorKind;
+
 /** One place decides what a failure means. */
 class CozeErrorsTest {
 
     @Test
     void documentedRetryableCodesAndStatuses() {
         for (int code : new int[] {4009, 4013, 4102, 5000}) {
-            assertThat(CozeErrors.fromAnswer(200, code, "m", "l").kind()).as("code %d", code).isEqualTo(CozeErrorKind.RETRYABLE);
+            assertThat(CozeErrors.fromAnswer(200, code, "m", "l").kind()).as("code %d", code).isEqualTo(SinkErrorKind.RETRYABLE);
         }
         for (int status : new int[] {429, 500, 502, 503, 504}) {
-            assertThat(CozeErrors.fromAnswer(status, null, "m", null).kind()).as("HTTP %d", status).isEqualTo(CozeErrorKind.RETRYABLE);
+            assertThat(CozeErrors.fromAnswer(status, null, "m", null).kind()).as("HTTP %d", status).isEqualTo(SinkErrorKind.RETRYABLE);
         }
-        assertThat(CozeErrors.fromTransport(new ConnectException("refused"), false).kind()).isEqualTo(CozeErrorKind.RETRYABLE);
+        assertThat(CozeErrors.fromTransport(new ConnectException("refused"), false).kind()).isEqualTo(SinkErrorKind.RETRYABLE);
         assertThat(CozeErrors.fromTransport(new TimeoutException(), true).mayHaveApplied()).isTrue();
     }
 
     @Test
     void configurationAndPermanentCodes() {
         for (int code : new int[] {4100, 4101, 4200}) {
-            assertThat(CozeErrors.fromAnswer(200, code, "m", "l").kind()).as("code %d", code).isEqualTo(CozeErrorKind.CONFIGURATION);
+            assertThat(CozeErrors.fromAnswer(200, code, "m", "l").kind()).as("code %d", code).isEqualTo(SinkErrorKind.CONFIGURATION);
         }
-        assertThat(CozeErrors.fromAnswer(401, null, "m", null).kind()).isEqualTo(CozeErrorKind.CONFIGURATION);
+        assertThat(CozeErrors.fromAnswer(401, null, "m", null).kind()).isEqualTo(SinkErrorKind.CONFIGURATION);
         for (int code : new int[] {4000, 4300, 4301, 4302, 4303, 4304}) {
-            assertThat(CozeErrors.fromAnswer(200, code, "m", "l").kind()).as("code %d", code).isEqualTo(CozeErrorKind.PERMANENT);
+            assertThat(CozeErrors.fromAnswer(200, code, "m", "l").kind()).as("code %d", code).isEqualTo(SinkErrorKind.PERMANENT);
         }
         // the body code wins over the HTTP status
-        assertThat(CozeErrors.fromAnswer(500, 4000, "bad", "l").kind()).isEqualTo(CozeErrorKind.PERMANENT);
+        assertThat(CozeErrors.fromAnswer(500, 4000, "bad", "l").kind()).isEqualTo(SinkErrorKind.PERMANENT);
     }
 
     @Test
@@ -51,8 +53,8 @@ class CozeErrorsTest {
         assertThat(CozeApiProducer.useDryRun(config("tok", true), LaunchMode.NORMAL)).isTrue();
     }
 
-    static CozeConfig config(String token, Boolean dryRun) {
-        return (CozeConfig) java.lang.reflect.Proxy.newProxyInstance(CozeConfig.class.getClassLoader(), new Class<?>[] {CozeConfig.class},
+    static CozeSettings config(String token, Boolean dryRun) {
+        return (CozeSettings) java.lang.reflect.Proxy.newProxyInstance(CozeSettings.class.getClassLoader(), new Class<?>[] {CozeSettings.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "apiToken" -> java.util.Optional.ofNullable(token);
                     case "dryRun" -> java.util.Optional.ofNullable(dryRun);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class BackoffTest {
 
-    final Backoff backoff = new Backoff(new RetryConfig() {
+    final Backoff backoff = new Backoff(new RetrySettings() {
         public int maxAttempts() {
             return 5;
         }

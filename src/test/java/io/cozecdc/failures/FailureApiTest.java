@@ -18,11 +18,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** Dead letters produced through the fake, inspected, replayed and discarded through the API. */
 @QuarkusTest

@@ -13,14 +13,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
 import io.cozecdc.capture.TriggerService;
 import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.coze.CozeApi;
+import io.cozecdc.sink.KnowledgeBase;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 
 /** Readiness turns DOWN, with the reason, when triggers are dropped and when Coze refuses the token. */
 @QuarkusTest
@@ -31,7 +32,7 @@ class HealthChecksTest {
     @Inject
     TriggerService triggers;
     @Inject
-    CozeApi cozeApi;
+    KnowledgeBase cozeApi;
     @InjectFakeCoze
     FakeCoze coze;
 

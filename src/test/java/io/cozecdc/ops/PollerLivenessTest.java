@@ -14,11 +14,12 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.cozecdc.changelog.PendingStats;
-import io.cozecdc.sync.PollerHeartbeat;
-import io.cozecdc.sync.SyncControl;
-import io.cozecdc.sync.SyncSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import io.cozecdc.changelog.PendingStats;
+import io.cozecdc.common.JobControl;
+import io.cozecdc.sync.PollerHeartbeat;
+import io.cozecdc.sync.SyncSettings;
 
 /** Liveness fails only when changes are pending and the poller has not finished a round for too long. */
 class PollerLivenessTest {
@@ -28,12 +29,12 @@ class PollerLivenessTest {
     private final StateMetrics state = new StateMetrics(null, new SimpleMeterRegistry(), clock,
             new io.cozecdc.common.JobRounds(clock), null);
     private boolean pollEnabled = true;
-    private SyncControl control;
+    private JobControl control;
     private PollerLiveness liveness;
 
     @BeforeEach
     void setUp() {
-        control = new SyncControl(settings());
+        control = new JobControl(settings());
         liveness = new PollerLiveness(heartbeat, state, control, settings(), ops(Duration.ofMinutes(5)), clock);
     }
 

@@ -11,12 +11,13 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import io.restassured.response.Response;
+
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeCoze.Endpoint;
 import io.cozecdc.testing.process.DatabaseServer;
 import io.cozecdc.testing.process.ServiceProcess;
-import io.restassured.response.Response;
 
 /**
  * The Coze token, the management API token and the database password never appear in the packaged

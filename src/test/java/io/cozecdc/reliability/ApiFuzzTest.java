@@ -27,13 +27,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.agroal.api.AgroalDataSource;
-import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.testing.Api;
-import io.cozecdc.testing.InjectFakeCoze;
-import io.cozecdc.testing.PipelineSupport;
-import io.cozecdc.testing.coze.FakeCoze;
-import io.cozecdc.testing.hostile.Hostile;
-import io.cozecdc.testing.http.RawHttp;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -42,6 +35,14 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.parser.OpenAPIV3Parser;
+
+import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.testing.Api;
+import io.cozecdc.testing.InjectFakeCoze;
+import io.cozecdc.testing.PipelineSupport;
+import io.cozecdc.testing.coze.FakeCoze;
+import io.cozecdc.testing.hostile.Hostile;
+import io.cozecdc.testing.http.RawHttp;
 
 /**
  * A fuzzer driven by the service's own OpenAPI document: for every operation, random and boundary values

@@ -27,10 +27,13 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
 import io.cozecdc.capture.TriggerSqlGenerator;
+import io.cozecdc.common.JobControl;
+import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.sync.ConfigRegistry;
-import io.cozecdc.sync.SyncControl;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
@@ -41,8 +44,6 @@ import io.cozecdc.testing.hostile.HostileTable;
 import io.cozecdc.testing.hostile.HostileTable.Column;
 import io.cozecdc.testing.hostile.HostileTable.KeyValue;
 import io.cozecdc.testing.hostile.Properties;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 
 /**
  * Property-based: generated tables with hostile names (spaces, backticks, quotes, reserved words,
@@ -60,7 +61,7 @@ class HostileDataTest {
     @Inject
     AgroalDataSource dataSource;
     @Inject
-    SyncControl control;
+    JobControl control;
     @Inject
     ConfigRegistry registry;
     @Inject

@@ -10,13 +10,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.coze.CozeErrorKind;
-import io.cozecdc.coze.CozeException;
+import io.cozecdc.sink.SinkErrorKind;
+import io.cozecdc.sink.SinkException;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** Review finding 10: Coze's message is longer than sync_configs.status_reason (1000 characters). */
 @QuarkusTest
@@ -44,7 +45,7 @@ class ConfigErrorReasonTest {
         SyncConfig config = support.config("long-refusal", "products", coze.createDataset("refusal-kb"),
                 List.of("id", "name"), null);
         String message = "token lacks permission 😀 ".repeat(100); // 2500 characters
-        CozeException refusal = new CozeException(CozeErrorKind.CONFIGURATION, 4101, 403, message, "log-1", false);
+        SinkException refusal = new SinkException(SinkErrorKind.CONFIGURATION, 4101, 403, message, "log-1", false);
 
         configErrors.markError(config, refusal).await().atMost(PipelineSupport.WAIT);
 

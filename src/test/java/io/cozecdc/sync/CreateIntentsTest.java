@@ -15,17 +15,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.ops.Reconciler;
+import io.cozecdc.sync.documents.DocumentNames;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeCoze.Endpoint;
 import io.cozecdc.testing.coze.FakeDocument;
 import io.cozecdc.testing.coze.FakeEvent;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * Create intents (issue 14, items 1–3): an applied but unanswered create is settled in seconds, a

@@ -18,13 +18,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeDocument;
 import io.cozecdc.testing.coze.FakeEvent;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** Coze processes documents after accepting them: the service follows each one to done or failed. */
 @QuarkusTest

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeCoze.Endpoint;
 import io.cozecdc.testing.coze.FakeDocument;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Issue 14's first acceptance test: 500 rows with updates and deletes while Coze applies 3 % of creates

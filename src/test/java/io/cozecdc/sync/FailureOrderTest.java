@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.ChangeData;
 import io.cozecdc.changelog.Operation;
@@ -22,7 +24,6 @@ import io.cozecdc.failures.FailureStatus;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The retry queue keeps a record's newest failed change. Failures can be committed out of order (two

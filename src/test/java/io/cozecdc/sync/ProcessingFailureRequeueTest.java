@@ -13,16 +13,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.FailureCodes;
+import io.cozecdc.sync.documents.LedgerDocument;
+import io.cozecdc.sync.documents.LedgerRepository;
+import io.cozecdc.sync.documents.LedgerState;
 import io.cozecdc.testing.Api;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeDocument;
 import io.cozecdc.testing.coze.FakeEvent;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** A document Coze fails to process is uploaded again with the record's newest content, for as long as it takes. */
 @QuarkusTest
@@ -151,7 +155,7 @@ class ProcessingFailureRequeueTest {
         support.stop();
         String live = (String) support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id);
         LedgerDocument doc = ledger.find(ledger.pool(), live).await().atMost(PipelineSupport.WAIT);
-        assertThat(doc.state()).isEqualTo(DocumentState.DONE);
+        assertThat(doc.state()).isEqualTo(LedgerState.DONE);
 
         List<String> toDelete = committer.processingFailed(config, doc, FailureCodes.PROCESSING_TIMEOUT, "late answer")
                 .await().atMost(PipelineSupport.WAIT);

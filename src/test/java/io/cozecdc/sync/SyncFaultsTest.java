@@ -16,19 +16,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+
 import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.ChangeLogRepository;
+import io.cozecdc.common.JobControl;
+import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.ops.Reconciler;
+import io.cozecdc.sync.documents.DocumentNames;
+import io.cozecdc.sync.documents.LedgerDocument;
+import io.cozecdc.sync.documents.LedgerRepository;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeCoze.Endpoint;
 import io.cozecdc.testing.coze.FakeDocument;
 import io.cozecdc.testing.coze.FakeEvent;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 
 /** The pipeline under concurrency, crashes, faults, poison records and revoked auth. */
 @QuarkusTest
@@ -36,7 +42,7 @@ class SyncFaultsTest {
 
     private static final List<String> FIELDS = List.of("id", "name", "stock_quantity");
     @Inject
-    SyncControl control;
+    JobControl control;
     @Inject
     ConfigRegistry registry;
     @Inject
@@ -48,11 +54,11 @@ class SyncFaultsTest {
     @Inject
     ChangeLogRepository changeLog;
     @Inject
-    ConfigSync configSync;
+    ConfigDelivery configSync;
     @Inject
     Reconciler reconciler;
     @Inject
-    io.cozecdc.failures.RetryConfig retry;
+    io.cozecdc.failures.RetrySettings retry;
     @Inject
     SyncCommitter committer;
     @Inject
@@ -199,7 +205,7 @@ class SyncFaultsTest {
         support.config("owner", "products", dataset, FIELDS, null);
         String foreign = coze.createDataset("unused");
         // a document someone else made in the same dataset, and a young one of ours nothing points to yet
-        createBehindTheServicesBack(List.of("manual upload.txt", io.cozecdc.sync.DocumentNames.name(
+        createBehindTheServicesBack(List.of("manual upload.txt", io.cozecdc.sync.documents.DocumentNames.name(
                 registry.all().get(0).id(), 1, Instant.now(), "products", "k")));
         assertThat(reconciler.reconcile().await().atMost(PipelineSupport.WAIT)).isZero();
         assertThat(coze.documents(dataset)).hasSize(2);
@@ -221,7 +227,7 @@ class SyncFaultsTest {
         for (int call = 0; call < 25; call++) {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                names.add(io.cozecdc.sync.DocumentNames.name(configId, 1, old, "products", "orphan-" + call + "-" + i));
+                names.add(io.cozecdc.sync.documents.DocumentNames.name(configId, 1, old, "products", "orphan-" + call + "-" + i));
             }
             createBehindTheServicesBack(names);
         }
@@ -244,7 +250,7 @@ class SyncFaultsTest {
         for (int call = 0; call < 5; call++) {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                names.add(io.cozecdc.sync.DocumentNames.name(configId, 1, old, "products", "orphan-" + call + "-" + i));
+                names.add(io.cozecdc.sync.documents.DocumentNames.name(configId, 1, old, "products", "orphan-" + call + "-" + i));
             }
             createBehindTheServicesBack(names);
         }

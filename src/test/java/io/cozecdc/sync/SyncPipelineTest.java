@@ -13,13 +13,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
+import io.cozecdc.common.InstanceId;
+import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.LogCapture;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeDocument;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** Changes flow from the triggers through the pipeline into the (fake) Coze dataset and converge. */
 @QuarkusTest
@@ -36,7 +39,7 @@ class SyncPipelineTest {
     @Inject
     io.cozecdc.changelog.ChangeLogRepository changeLog;
     @Inject
-    ConfigSync configSync;
+    ConfigDelivery configSync;
     @Inject
     SyncSettings settings;
     @Inject

@@ -12,12 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.cozecdc.capture.TriggerService;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeDocument;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Issue 19, item 5: source keys that differ only in trailing spaces ('A1' and 'A1 ') are two rows in a

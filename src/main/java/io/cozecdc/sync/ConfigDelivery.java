@@ -1,0 +1,311 @@
+package io.cozecdc.sync;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+import io.cozecdc.changelog.Change;
+import io.cozecdc.common.InstanceId;
+import io.cozecdc.configs.ConfigStatus;
+import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.coze.CozeClient;
+import io.cozecdc.coze.CozeErrors;
+import io.cozecdc.coze.CozeSettings;
+import io.cozecdc.failures.FailureCodes;
+import io.cozecdc.sink.KnowledgeBase;
+import io.cozecdc.sink.KnowledgeBase.NewDocument;
+import io.cozecdc.sink.SinkErrorKind;
+import io.cozecdc.sink.SinkException;
+import io.cozecdc.sync.documents.CreateIntent;
+import io.cozecdc.sync.documents.CreateIntentRepository;
+import io.cozecdc.sync.documents.DocumentJanitor;
+import io.cozecdc.sync.documents.DocumentNames;
+import io.cozecdc.sync.documents.RecordMapping;
+import io.cozecdc.sync.documents.SyncedDocumentRepository;
+import io.cozecdc.sync.render.ColumnFormat;
+import io.cozecdc.sync.render.RenderException;
+import io.cozecdc.sync.render.RenderedDocument;
+import io.cozecdc.sync.render.RowRenderer;
+
+/**
+ * Delivers one config's changes (one per record, already coalesced) to its Coze dataset: decides per
+ * record (stale, unchanged, delete, create), renders, creates documents in calls of at most 10 under
+ * the body cap, isolates a record Coze rejects, commits the outcome, and deletes what is no longer
+ * wanted.
+ */
+@ApplicationScoped
+public class ConfigDelivery {
+
+    private final Pool pool;
+    private final SyncedDocumentRepository synced;
+    private final RowRenderer renderer;
+    private final TableColumns columns;
+    private final KnowledgeBase coze;
+    private final CozeSettings cozeConfig;
+    private final SyncCommitter committer;
+    private final DocumentJanitor janitor;
+    private final ConfigErrors configErrors;
+    private final SyncMetrics metrics;
+    private final CreateIntentRepository intents;
+    private final LeaseKeeper leases;
+    private final IntentSettings intentSettings;
+    private final InstanceId instance;
+    private final Clock clock;
+    private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
+
+    public ConfigDelivery(Pool pool, SyncedDocumentRepository synced, RowRenderer renderer, TableColumns columns, KnowledgeBase coze,
+            CozeSettings cozeConfig, SyncCommitter committer, DocumentJanitor janitor, ConfigErrors configErrors,
+            SyncMetrics metrics, CreateIntentRepository intents, LeaseKeeper leases, IntentSettings intentSettings,
+            InstanceId instance, Clock clock) {
+        this.intents = intents;
+        this.leases = leases;
+        this.intentSettings = intentSettings;
+        this.instance = instance;
+        this.pool = pool;
+        this.synced = synced;
+        this.renderer = renderer;
+        this.columns = columns;
+        this.coze = coze;
+        this.cozeConfig = cozeConfig;
+        this.committer = committer;
+        this.janitor = janitor;
+        this.configErrors = configErrors;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Syncs the changes and returns how each ended. */
+    public Uni<Map<Change, CommitStatus>> sync(SyncConfig config, List<Change> changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        if (config.status() == ConfigStatus.ERROR) {
+            List<Outcome> held = changes.stream().map(c -> (Outcome) held(c, config.statusReason())).toList();
+            return committer.commit(config, held).map(CommitResult::statuses);
+        }
+        List<String> keys = changes.stream().map(Change::recordKey).toList();
+        return Uni.combine().all().unis(synced.find(pool, config.id(), keys), columns.of(config.tableName())).asTuple()
+                .chain(found -> {
+            Map<String, RecordMapping> states = found.getItem1();
+            List<ColumnFormat> tableColumns = found.getItem2();
+            Map<Change, CommitStatus> stale = new LinkedHashMap<>();
+            List<Outcome> ready = new ArrayList<>();
+            List<Pending> toCreate = new ArrayList<>();
+            for (Change change : changes) {
+                RecordMapping state = states.getOrDefault(change.recordKey(), RecordMapping.absent(config.id(), change.recordKey()));
+                plan(config, change, tableColumns, state, stale, ready, toCreate);
+            }
+            warnRenderFailures(config, ready, changes.size());
+            // intents of answered creates: closed by the commit that records their documents
+            List<String> answered = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<String> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+            return create(config, toCreate, answered, opened)
+                    .map(created -> {
+                        List<Outcome> all = new ArrayList<>(ready);
+                        all.addAll(created);
+                        return all;
+                    })
+                    .chain(outcomes -> committer.commit(config, outcomes, List.copyOf(answered)))
+                    // committed (or not: then their lease runs out and the resolver takes them over)
+                    .onTermination().invoke(() -> leases.dropIntents(List.copyOf(opened)))
+                    .call(result -> janitor.deleteNow(result.obsoleteDocuments()))
+                    .map(result -> {
+                        observe(config, result.statuses());
+                        Map<Change, CommitStatus> statuses = new LinkedHashMap<>(stale);
+                        statuses.putAll(result.statuses());
+                        return statuses;
+                    });
+        });
+    }
+
+    private void plan(SyncConfig config, Change change, List<ColumnFormat> tableColumns, RecordMapping state, Map<Change, CommitStatus> stale,
+            List<Outcome> ready, List<Pending> toCreate) {
+        if (change.operation().isDelete()) {
+            if (Decision.of(state, change, null) == Decision.STALE) {
+                stale.put(change, CommitStatus.STALE);
+            } else {
+                ready.add(new Outcome.Deleted(change));
+            }
+            return;
+        }
+        if (change.data() == null) {
+            ready.add(new Outcome.Failed(change, FailureCodes.RENDER_FAILED,
+                    "the change carries no row data (it was cleaned from the change log); run a resync", null, true, false));
+            return;
+        }
+        RenderedDocument doc;
+        try {
+            doc = renderer.render(config, change, tableColumns);
+        } catch (RenderException e) {
+            ready.add(new Outcome.Failed(change, FailureCodes.RENDER_FAILED, e.getMessage(), null, true, false));
+            return;
+        }
+        reportMissing(config, doc);
+        switch (Decision.of(state, change, doc.hash())) {
+            case STALE -> stale.put(change, CommitStatus.STALE);
+            case UNCHANGED -> ready.add(new Outcome.Unchanged(change, doc));
+            default -> {
+                // a provisional name for the size estimate: the name sent is stamped when the call is sent (IntentCall)
+                String name = DocumentNames.name(config.id(), change.logId(), clock.instant(), change.table(), change.recordKey());
+                NewDocument newDoc = new NewDocument(name, doc.text());
+                long size = CozeClient.estimateBodyBytes(List.of(newDoc));
+                if (size > cozeConfig.maxBodyBytes()) {
+                    ready.add(new Outcome.Failed(change, FailureCodes.TOO_LARGE, "the rendered row needs a request of about "
+                            + size + " bytes, over Coze's limit of " + cozeConfig.maxBodyBytes()
+                            + " bytes; it is not truncated: narrow the config's fields or template", null, true, false));
+                    return;
+                }
+                if (doc.estimatedTokens() > cozeConfig.chunking().maxTokens()) {
+                    metrics.oversized(config.name());
+                }
+                toCreate.add(new Pending(change, doc, newDoc));
+            }
+        }
+    }
+
+    /** One WARN per batch and config when rows could not be rendered, with the first reason: they become dead letters. */
+    private static void warnRenderFailures(SyncConfig config, List<Outcome> ready, int total) {
+        List<Outcome.Failed> failed = ready.stream().filter(o -> o instanceof Outcome.Failed f
+                && Integer.valueOf(FailureCodes.RENDER_FAILED).equals(f.code())).map(o -> (Outcome.Failed) o).toList();
+        if (!failed.isEmpty()) {
+            Outcome.Failed first = failed.get(0);
+            Log.warnf("Config '%s': %d of %d rows could not be rendered and became dead letters (first: table %s, record %s: %s)",
+                    config.name(), failed.size(), total, first.change().table(), first.change().recordKey(), first.message());
+        }
+    }
+
+    /** Creates documents in calls of at most coze.documents-per-create (10) and under the body cap, calls running side by side. */
+    private Uni<List<Outcome>> create(SyncConfig config, List<Pending> pending, List<String> answered, List<String> opened) {
+        if (pending.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        AtomicBoolean refused = new AtomicBoolean();
+        return Multi.createFrom().iterable(calls(pending))
+                .onItem().transformToUni(call -> createCall(config, call, refused, answered, opened))
+                .merge(Math.max(1, cozeConfig.maxConcurrency()))
+                .collect().in(ArrayList<Outcome>::new, List::addAll)
+                .map(list -> (List<Outcome>) list);
+    }
+
+    private List<List<Pending>> calls(List<Pending> pending) {
+        int perCall = Math.min(KnowledgeBase.MAX_DOCUMENTS_PER_CREATE, cozeConfig.documentsPerCreate());
+        return CreateCalls.split(pending, perCall, cozeConfig.maxBodyBytes(),
+                p -> CozeClient.estimateBodyBytes(List.of(p.newDocument())));
+    }
+
+    private Uni<List<Outcome>> createCall(SyncConfig config, List<Pending> call, AtomicBoolean refused, List<String> answered,
+            List<String> opened) {
+        if (refused.get()) {
+            return Uni.createFrom().item(call.stream().map(p -> (Outcome) held(p.change(), "configuration refused by Coze")).toList());
+        }
+        IntentCall intentCall = new IntentCall(config, call.stream().map(Pending::change).toList(),
+                call.stream().map(Pending::document).toList(), intents, leases, intentSettings, instance.id());
+        return coze.create(config.datasetId(), intentCall)
+                .chain(created -> matched(call, intentCall.answered(), created, answered))
+                .onTermination().invoke(() -> opened.addAll(intentCall.opened()))
+                .onFailure(SinkException.class)
+                .recoverWithUni(e -> failedCall(config, call, (SinkException) e, refused, answered, opened));
+    }
+
+    private Uni<List<Outcome>> failedCall(SyncConfig config, List<Pending> call, SinkException e, AtomicBoolean refused,
+            List<String> answered, List<String> opened) {
+        if (e.kind() == SinkErrorKind.CONFIGURATION) {
+            Uni<Void> mark = refused.compareAndSet(false, true) ? configErrors.markError(config, e) : Uni.createFrom().voidItem();
+            return mark.onFailure().recoverWithNull().map(v -> call.stream()
+                    .map(p -> (Outcome) new Outcome.Failed(p.change(), e.code(), e.getMessage(), e.logid(), false, true))
+                    .toList());
+        }
+        if (e.kind() == SinkErrorKind.PERMANENT && call.size() > 1) {
+            // one bad record fails the whole call: try each alone so only it becomes a dead letter
+            Log.debugf("Coze rejected a create of %d documents (%s); retrying them one by one", call.size(), e.describe());
+            return Multi.createFrom().iterable(call)
+                    .onItem().transformToUniAndConcatenate(p -> createCall(config, List.of(p), refused, answered, opened))
+                    .collect().in(ArrayList<Outcome>::new, List::addAll)
+                    .map(list -> (List<Outcome>) list);
+        }
+        boolean permanent = e.kind() == SinkErrorKind.PERMANENT;
+        if (permanent) {
+            Log.warnf("Coze rejected %s for config '%s': %s", call.get(0).change().describe(), config.name(), e.describe());
+        }
+        // a throttled call is Coze asking for a slower pace (the client has lowered its rate): not an attempt
+        boolean throttled = !permanent && CozeErrors.isThrottled(e);
+        return Uni.createFrom().item(call.stream()
+                .map(p -> (Outcome) new Outcome.Failed(p.change(), e.code(), e.getMessage(), e.logid(), permanent, false,
+                        throttled))
+                .toList());
+    }
+
+    /**
+     * Pairs Coze's answer with the request by name (by position when names do not come back). The intents
+     * of documents with an id are closed by the commit; one without an id may still exist in Coze, so its
+     * intent goes to the resolver.
+     */
+    private Uni<List<Outcome>> matched(List<Pending> call, List<CreateIntent> sent, List<KnowledgeBase.CreatedDocument> created,
+            List<String> answered) {
+        Map<String, String> idByName = new HashMap<>();
+        created.forEach(c -> idByName.put(c.name(), c.documentId()));
+        List<Outcome> outcomes = new ArrayList<>();
+        List<String> unanswered = new ArrayList<>();
+        for (int i = 0; i < call.size(); i++) {
+            Pending p = call.get(i);
+            CreateIntent intent = i < sent.size() ? sent.get(i) : null;
+            String name = intent != null ? intent.documentName() : p.newDocument().name();
+            String id = idByName.get(name);
+            if (id == null && created.size() == call.size()) {
+                id = created.get(i).documentId();
+            }
+            boolean missing = id == null || id.isBlank();
+            if (intent != null) {
+                (missing ? unanswered : answered).add(intent.id());
+            }
+            outcomes.add(missing
+                    ? new Outcome.Failed(p.change(), null, "Coze accepted the call but returned no document id", null, false, false)
+                    : new Outcome.Created(p.change(), p.document(), id));
+        }
+        if (unanswered.isEmpty()) {
+            return Uni.createFrom().item(outcomes);
+        }
+        leases.dropIntents(unanswered);
+        return intents.lease(unanswered, intentSettings.settle()).onFailure().recoverWithNull().replaceWith(outcomes);
+    }
+
+    private static Outcome.Failed held(Change change, String reason) {
+        return new Outcome.Failed(change, FailureCodes.CONFIG_ERROR, "held: " + reason, null, false, true);
+    }
+
+    private void reportMissing(SyncConfig config, RenderedDocument doc) {
+        for (String field : doc.missingFields()) {
+            if (reportedMissing.add(config.id() + "/" + field)) {
+                Log.warnf("Sync configuration '%s' lists field '%s', which table %s no longer has; it is left out "
+                        + "of the documents. Update the configuration's fields.", config.name(), field, config.tableName());
+            }
+        }
+    }
+
+    private void observe(SyncConfig config, Map<Change, CommitStatus> statuses) {
+        Instant now = clock.instant();
+        statuses.forEach((change, status) -> {
+            if (status == CommitStatus.SYNCED || status == CommitStatus.UNCHANGED || status == CommitStatus.DELETED) {
+                metrics.lag(change.capturedAt(), now);
+            }
+        });
+    }
+
+    /** A change waiting for its document to be created. */
+    private record Pending(Change change, RenderedDocument document, NewDocument newDocument) {
+    }
+}
