@@ -10,24 +10,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.HttpMethod;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.spi.Bean;
 import jakarta.ws.rs.Path;
 
-import io.cozecdc.capture.TableResource;
-import io.cozecdc.changelog.ChangesResource;
-import io.cozecdc.configapi.SyncConfigResource;
-import io.cozecdc.failures.FailureResource;
-import io.cozecdc.ops.ReconcileResource;
+import io.quarkus.arc.Arc;
+
 
 /**
  * The methods a path of the API accepts, for the {@code Allow} header of a 405 (RESTEasy Reactive
- * throws its 405 without one). Read once from the resources' JAX-RS annotations; like JAX-RS, the
+ * throws its 405 without one). Read once from the JAX-RS annotations of the resource classes, which
+ * Quarkus REST makes CDI beans, so this package names none of them (a new resource needs no entry
+ * here, and the packages above it stay above it); like JAX-RS, the
  * templates with the most literal characters that match the path win ({@code /sync-configs/export}
  * over {@code /sync-configs/{id}}). ApiErrorsTest checks every documented path against it.
  */
 final class AllowedMethods {
-
-    static final List<Class<?>> RESOURCES = List.of(SyncConfigResource.class, FailureResource.class, TableResource.class,
-            ChangesResource.class, ReconcileResource.class);
 
     private record Route(Pattern pattern, int literals, String method) {
     }
@@ -50,7 +48,7 @@ final class AllowedMethods {
 
     private static List<Route> read() {
         List<Route> routes = new ArrayList<>();
-        for (Class<?> resource : RESOURCES) {
+        for (Class<?> resource : resources()) {
             String base = resource.isAnnotationPresent(Path.class) ? resource.getAnnotation(Path.class).value() : "";
             for (Method m : resource.getMethods()) {
                 String verb = verb(m);
@@ -64,6 +62,15 @@ final class AllowedMethods {
         }
         routes.sort(Comparator.comparing(Route::method));
         return List.copyOf(routes);
+    }
+
+    /** Every bean class with a JAX-RS {@code @Path}: the REST resources. */
+    static List<Class<?>> resources() {
+        return Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE).stream()
+                .<Class<?>>map(Bean::getBeanClass)
+                .filter(c -> c.isAnnotationPresent(Path.class))
+                .distinct()
+                .toList();
     }
 
     private static String verb(Method m) {

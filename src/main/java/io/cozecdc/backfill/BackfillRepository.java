@@ -15,6 +15,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.cozecdc.capture.SqlText;
 import io.cozecdc.capture.TableSchema;
 import io.cozecdc.capture.TriggerSqlGenerator;
+import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.common.BoundedText;
 import io.cozecdc.common.Sql;
 import io.cozecdc.common.Timestamps;
@@ -52,9 +53,11 @@ public class BackfillRepository {
     static final String PENDING_SNAPSHOTS = "SELECT COUNT(*) FROM data_change_logs WHERE processed = 0 AND target_config_id = ?";
 
     private final Pool pool;
+    private final ChangeLogRepository changeLog;
 
-    public BackfillRepository(Pool pool) {
+    public BackfillRepository(Pool pool, ChangeLogRepository changeLog) {
         this.pool = pool;
+        this.changeLog = changeLog;
     }
 
     /** Starts (or restarts from the beginning) the config's backfill. */
@@ -155,8 +158,7 @@ public class BackfillRepository {
                     String lock = "SELECT " + key + " FROM " + table + " t WHERE " + range + " ORDER BY " + key
                             + " LOCK IN SHARE MODE";
                     Tuple rangeParams = lastKey == null ? Tuple.of(upTo) : Tuple.of(lastKey, upTo);
-                    String insert = "INSERT INTO data_change_logs (table_name, record_uuid, operation_type, change_data, target_config_id) "
-                            + "SELECT " + SqlText.literal(schema.table()) + ", " + TriggerSqlGenerator.keyExpression(schema, "t")
+                    String select = "SELECT " + SqlText.literal(schema.table()) + ", " + TriggerSqlGenerator.keyExpression(schema, "t")
                             + ", 'SNAPSHOT', " + TriggerSqlGenerator.rowJsonExpression(schema, "t") + ", ? FROM " + table + " t WHERE "
                             + (lastKey == null ? "" : key + " > " + keyParam + " AND ") + key + " <= " + keyParam
                             + " ORDER BY " + key;
@@ -166,8 +168,8 @@ public class BackfillRepository {
                     }
                     params.addString(upTo);
                     return Sql.transaction(pool, conn -> conn.preparedQuery(lock).execute(rangeParams)
-                            .chain(() -> conn.preparedQuery(insert).execute(params)))
-                            .map(r -> new Chunk(r.rowCount(), upTo));
+                            .chain(() -> changeLog.insertSnapshots(conn, select, params)))
+                            .map(n -> new Chunk(n, upTo));
                 });
     }
 

@@ -54,7 +54,7 @@ public class BackfillWorker {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${cdc.backfill.interval:1s}", identity = "cdc-backfill",
+    @Scheduled(every = "${cdc.backfill.interval}", identity = "cdc-backfill",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         if (!control.isRunning()) {

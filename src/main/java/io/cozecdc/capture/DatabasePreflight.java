@@ -16,7 +16,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import io.cozecdc.changelog.CleanupSettings;
-import io.cozecdc.sync.SyncSettings;
+import io.cozecdc.common.RuntimeSettings;
 
 /**
  * Checks, before any trigger install and for readiness, the server settings and grants that MySQL 8
@@ -50,7 +50,7 @@ public class DatabasePreflight {
     private final boolean cleanupEnabled;
 
     @Inject
-    public DatabasePreflight(Pool pool, SyncSettings settings, CleanupSettings cleanup) {
+    public DatabasePreflight(Pool pool, RuntimeSettings settings, CleanupSettings cleanup) {
         this(pool, PreflightTexts.isChinese(settings.logLanguage()), cleanup.enabled());
     }
 

@@ -52,7 +52,7 @@ public class DriftRepair {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${cdc.capture.drift-check-interval:10s}", identity = "cdc-drift-repair",
+    @Scheduled(every = "${cdc.capture.drift-check-interval}", identity = "cdc-drift-repair",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         if (!control.isRunning()) {

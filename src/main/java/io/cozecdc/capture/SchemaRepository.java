@@ -36,7 +36,6 @@ public class SchemaRepository {
             SELECT TABLE_NAME FROM information_schema.TABLES
              WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'
              ORDER BY TABLE_NAME""";
-    static final String EVENT_SCHEDULER = "SELECT @@global.event_scheduler";
     /**
      * Seconds LOCK TABLES may wait for the table's metadata lock before the swap gives up (error 1205)
      * and is tried again later. The server default is a year on MySQL and a day on MariaDB: behind a long
@@ -105,11 +104,6 @@ public class SchemaRepository {
     /** Every base table of the database. */
     public Uni<List<String>> baseTables() {
         return pool.query(BASE_TABLES).execute().map(SchemaRepository::strings);
-    }
-
-    /** The server's event_scheduler setting: ON, OFF or DISABLED. */
-    public Uni<String> eventScheduler() {
-        return pool.query(EVENT_SCHEDULER).execute().map(rows -> String.valueOf(first(rows).getValue(0)));
     }
 
     /**

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import io.cozecdc.common.Sql;
@@ -60,7 +61,20 @@ public class ChangeLogRepository {
     static final String FIND = "SELECT id, table_name, record_uuid, operation_type, " + CHANGE_DATA + ", created_at, "
             + "target_config_id FROM data_change_logs WHERE id IN ";
 
+    /** A resync's SNAPSHOT rows; {@link #insertSnapshots} completes it with the SELECT that reads them. */
+    static final String INSERT_SNAPSHOTS =
+            "INSERT INTO data_change_logs (table_name, record_uuid, operation_type, change_data, target_config_id) ";
+
     private final Pool pool;
+
+    /**
+     * Adds a resync's SNAPSHOT rows on {@code conn} (the backfill's transaction): {@code select} reads the
+     * captured table and yields, per row, the table name, the record key, 'SNAPSHOT', the row as JSON and
+     * the target configuration, in that order. Returns the number of rows added.
+     */
+    public Uni<Integer> insertSnapshots(SqlConnection conn, String select, Tuple params) {
+        return conn.preparedQuery(INSERT_SNAPSHOTS + select).execute(params).map(rows -> rows.rowCount());
+    }
 
     public ChangeLogRepository(Pool pool) {
         this.pool = pool;

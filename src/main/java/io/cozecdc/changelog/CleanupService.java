@@ -35,7 +35,7 @@ public class CleanupService {
                         removed, config.retention()));
     }
 
-    @Scheduled(cron = "${cdc.cleanup.cron:0 30 3 * * ?}", identity = "cdc-cleanup",
+    @Scheduled(cron = "${cdc.cleanup.cron}", identity = "cdc-cleanup",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = CleanupDisabled.class)
     Uni<Void> scheduledCleanup() {

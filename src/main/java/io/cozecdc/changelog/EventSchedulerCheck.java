@@ -7,8 +7,7 @@ import jakarta.inject.Singleton;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
-
-import io.cozecdc.capture.SchemaRepository;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Warns at startup when the database will not run event_cleanup_processed_changes, and says that
@@ -17,16 +16,19 @@ import io.cozecdc.capture.SchemaRepository;
 @Singleton
 public class EventSchedulerCheck {
 
-    private final SchemaRepository schema;
+    static final String EVENT_SCHEDULER = "SELECT @@global.event_scheduler";
+
+    private final Pool pool;
     private final CleanupSettings cleanup;
 
-    public EventSchedulerCheck(SchemaRepository schema, CleanupSettings cleanup) {
-        this.schema = schema;
+    public EventSchedulerCheck(Pool pool, CleanupSettings cleanup) {
+        this.pool = pool;
         this.cleanup = cleanup;
     }
 
     void onStart(@Observes StartupEvent event) {
-        String state = schema.eventScheduler()
+        String state = pool.query(EVENT_SCHEDULER).execute()
+                .map(rows -> String.valueOf(rows.iterator().next().getValue(0)))
                 .onFailure().recoverWithItem(e -> "UNKNOWN (" + e.getMessage() + ")")
                 .await().atMost(Duration.ofSeconds(30));
         if ("ON".equalsIgnoreCase(state) || "1".equals(state)) {

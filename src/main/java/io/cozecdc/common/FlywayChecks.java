@@ -6,8 +6,6 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 import io.quarkus.flyway.FlywayConfigurationCustomizer;
 
-import io.cozecdc.sync.SyncSettings;
-
 /**
  * Adds the service's own checks to Flyway of the default datasource (the service's schema), in the
  * log language ({@code cdc.log-language}): {@link TimestampDefaultsCheck}.
@@ -17,7 +15,7 @@ public class FlywayChecks implements FlywayConfigurationCustomizer {
 
     private final boolean chinese;
 
-    public FlywayChecks(SyncSettings settings) {
+    public FlywayChecks(RuntimeSettings settings) {
         this.chinese = settings.logLanguage().toLowerCase(java.util.Locale.ROOT).startsWith("zh");
     }
 

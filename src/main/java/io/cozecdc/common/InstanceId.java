@@ -6,8 +6,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.cozecdc.sync.SyncSettings;
-
 /**
  * This replica's name in claimed_by ({@code cdc.instance-id}, else the host name, which is the pod
  * name on Kubernetes), plus a per-start suffix so a restarted replica never mistakes its previous
@@ -19,7 +17,7 @@ public class InstanceId {
     private final String id;
     private final AtomicLong sequence = new AtomicLong();
 
-    public InstanceId(SyncSettings settings) {
+    public InstanceId(RuntimeSettings settings) {
         String base = settings.instanceId().filter(s -> !s.isBlank()).orElseGet(InstanceId::hostName);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String full = base + "-" + suffix;

@@ -8,8 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 
-import io.cozecdc.sync.SyncSettings;
-
 /**
  * Pauses and resumes the background jobs (poller, processing tracker, janitor, retries,
  * reconciliation), and knows how many runs are in flight, so a pause or a shutdown can wait for them.
@@ -20,7 +18,7 @@ public class JobControl {
     private final AtomicBoolean running;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public JobControl(SyncSettings settings) {
+    public JobControl(RuntimeSettings settings) {
         this.running = new AtomicBoolean(!settings.startPaused());
     }
 

@@ -69,7 +69,7 @@ public class ConfigRegistry {
     }
 
     /** Reads again only when sync_configs changed since the last read. */
-    @Scheduled(every = "${cdc.configs.refresh-interval:2s}", identity = "cdc-config-refresh",
+    @Scheduled(every = "${cdc.configs.refresh-interval}", identity = "cdc-config-refresh",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refreshIfChanged() {
         return rounds.round("config-registry-refresh", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT, () -> repository.fingerprint()

@@ -20,8 +20,4 @@ public record SyncConfig(long id, String name, String tableName, long datasetId,
     public boolean isActive() {
         return enabled && status == ConfigStatus.ACTIVE;
     }
-
-    public SyncConfig withStatus(ConfigStatus newStatus, String reason, Instant at) {
-        return new SyncConfig(id, name, tableName, datasetId, fields, template, enabled, newStatus, reason, createdAt, at);
-    }
 }

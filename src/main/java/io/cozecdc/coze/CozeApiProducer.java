@@ -29,7 +29,7 @@ public class CozeApiProducer {
     KnowledgeBase cozeApi(CozeSettings config, @RestClient CozeRestClient rest, CozeHealth health, ObjectMapper json,
             MeterRegistry meters, Vertx vertx) {
         if (useDryRun(config, LaunchMode.current())) {
-            return new DryRunCoze(Path.of("target", "coze-dry-run"));
+            return new DryRunCoze(Path.of("target", "coze-dry-run"), CozeLimits.of(config));
         }
         CallLimiter limiter = new CallLimiter(config.maxConcurrency(), config.rateLimitPerSecond(), config.maxWaiting(), vertx);
         Gauge.builder("coze.rate.limit.per.second", limiter, CallLimiter::currentRate)

@@ -64,6 +64,26 @@ public class CozeClient implements KnowledgeBase {
     }
 
     @Override
+    public boolean isNotFound(SinkException failure) {
+        return CozeErrors.isNotFound(failure);
+    }
+
+    @Override
+    public boolean isThrottled(SinkException failure) {
+        return CozeErrors.isThrottled(failure);
+    }
+
+    @Override
+    public Limits limits() {
+        return CozeLimits.of(config);
+    }
+
+    @Override
+    public long requestBytes(List<NewDocument> documents) {
+        return CozeLimits.requestBytes(documents);
+    }
+
+    @Override
     public Uni<List<CreatedDocument>> create(long datasetId, List<NewDocument> documents) {
         checkCreate(documents);
         return create(datasetId, CreateAttempts.of(documents));
@@ -92,19 +112,10 @@ public class CozeClient implements KnowledgeBase {
     }
 
     private static void checkCreate(List<NewDocument> documents) {
-        if (documents.isEmpty() || documents.size() > MAX_DOCUMENTS_PER_CREATE) {
-            throw new IllegalArgumentException("a create carries 1.." + MAX_DOCUMENTS_PER_CREATE + " documents, not " + documents.size());
+        if (documents.isEmpty() || documents.size() > CozeLimits.MAX_DOCUMENTS_PER_CREATE) {
+            throw new IllegalArgumentException(
+                    "a create carries 1.." + CozeLimits.MAX_DOCUMENTS_PER_CREATE + " documents, not " + documents.size());
         }
-    }
-
-    /** Size in bytes of the request that would carry these documents (for splitting calls under the cap). */
-    public static long estimateBodyBytes(List<NewDocument> documents) {
-        long total = 512;
-        for (NewDocument d : documents) {
-            long text = d.content().getBytes(StandardCharsets.UTF_8).length;
-            total += 4 * ((text + 2) / 3) + d.name().length() * 6L + 128;
-        }
-        return total;
     }
 
     @Override
@@ -179,8 +190,8 @@ public class CozeClient implements KnowledgeBase {
     }
 
     private static void checkIds(List<String> ids) {
-        if (ids.isEmpty() || ids.size() > MAX_IDS_PER_CALL) {
-            throw new IllegalArgumentException("a call carries 1.." + MAX_IDS_PER_CALL + " ids, not " + ids.size());
+        if (ids.isEmpty() || ids.size() > CozeLimits.MAX_IDS_PER_CALL) {
+            throw new IllegalArgumentException("a call carries 1.." + CozeLimits.MAX_IDS_PER_CALL + " ids, not " + ids.size());
         }
     }
 

@@ -1,8 +1,6 @@
 package io.cozecdc.coze;
 
-import java.io.IOException;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 
 import io.cozecdc.sink.SinkErrorKind;
 import io.cozecdc.sink.SinkException;
@@ -16,6 +14,8 @@ public final class CozeErrors {
     /** Codes Coze documents as "try again later". */
     static final Set<Integer> RETRYABLE_CODES = Set.of(4009, 4013, 4102, 5000);
     /** Codes that stop a whole configuration: bad or under-privileged token, dataset gone. */
+    /** Coze's code for a resource that does not exist. */
+    static final int NOT_FOUND = 4200;
     static final Set<Integer> CONFIGURATION_CODES = Set.of(4100, 4101, 4200, 700012006);
     /** Codes that say the token itself is refused: invalid, expired, wrong region, missing permission. */
     static final Set<Integer> AUTH_CODES = Set.of(4100, 4101, 700012006, 401, 403);
@@ -52,12 +52,9 @@ public final class CozeErrors {
         return new SinkException(SinkErrorKind.RETRYABLE, SinkException.NO_ANSWER, 0, what, null, timedOut);
     }
 
-    /** True for failures of the transport rather than answers from Coze. */
-    public static boolean isTransport(Throwable error) {
-        return error instanceof IOException || error instanceof TimeoutException
-                || error instanceof io.vertx.core.VertxException
-                || error instanceof jakarta.ws.rs.ProcessingException
-                || (error.getCause() != null && error.getCause() != error && isTransport(error.getCause()));
+    /** Coze's "resource not found" (4200). */
+    static boolean isNotFound(SinkException e) {
+        return e.code() == NOT_FOUND;
     }
 
     static SinkErrorKind kindOf(int httpStatus, Integer bodyCode) {

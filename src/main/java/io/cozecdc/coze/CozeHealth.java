@@ -6,6 +6,8 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.sink.SinkHealth;
+
 /**
  * What the service knows about Coze right now, from the outcome of every call: when it last
  * answered, and whether it looks down (many retryable failures in a row, nothing succeeding).
@@ -13,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * (where metrics and alerts see it) instead of turning every change into a retry.
  */
 @ApplicationScoped
-public class CozeHealth {
+public class CozeHealth implements SinkHealth {
 
     /** Consecutive retryable failures after which Coze counts as down. */
     static final int DOWN_AFTER = 5;
@@ -54,6 +56,7 @@ public class CozeHealth {
     }
 
     /** Why Coze refused the token on the last answer, or null when it accepted it. */
+    @Override
     public synchronized String authRefusal() {
         return authRefusal;
     }
@@ -70,26 +73,27 @@ public class CozeHealth {
     }
 
     /** True while Coze looks down and it is not yet time to try again. */
+    @Override
     public synchronized boolean holdBack() {
         return consecutiveFailures >= DOWN_AFTER && clock.instant().isBefore(probeAt);
     }
 
+    @Override
     public synchronized boolean looksDown() {
         return consecutiveFailures >= DOWN_AFTER;
     }
 
+    @Override
     public synchronized Instant lastAnswer() {
         return lastAnswer;
     }
 
-    public synchronized Instant lastFailure() {
-        return lastFailure;
-    }
-
+    @Override
     public synchronized String lastError() {
         return lastError;
     }
 
+    @Override
     public synchronized int consecutiveFailures() {
         return consecutiveFailures;
     }

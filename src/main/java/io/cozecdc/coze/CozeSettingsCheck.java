@@ -8,8 +8,6 @@ import jakarta.interceptor.Interceptor;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 
-import io.cozecdc.sink.KnowledgeBase;
-
 /**
  * Refuses to start without a Coze token unless dry-run was chosen, or with documents-per-create outside
  * 1..10, with a message that says what to set.
@@ -24,8 +22,8 @@ public class CozeSettingsCheck {
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent event) {
-        if (config.documentsPerCreate() < 1 || config.documentsPerCreate() > KnowledgeBase.MAX_DOCUMENTS_PER_CREATE) {
-            throw new IllegalStateException("coze.documents-per-create must be between 1 and " + KnowledgeBase.MAX_DOCUMENTS_PER_CREATE
+        if (config.documentsPerCreate() < 1 || config.documentsPerCreate() > CozeLimits.MAX_DOCUMENTS_PER_CREATE) {
+            throw new IllegalStateException("coze.documents-per-create must be between 1 and " + CozeLimits.MAX_DOCUMENTS_PER_CREATE
                     + " (Coze's limit per create call), not " + config.documentsPerCreate());
         }
         boolean dryRun = CozeApiProducer.useDryRun(config, LaunchMode.current());

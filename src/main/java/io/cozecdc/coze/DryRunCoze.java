@@ -26,11 +26,13 @@ import io.cozecdc.sink.SinkException;
 public class DryRunCoze implements KnowledgeBase {
 
     private final Path dir;
+    private final Limits limits;
     private final AtomicLong ids = new AtomicLong(7_000_000_000_000_000_000L + (System.currentTimeMillis() % 1_000_000_000L) * 1000);
     private final Map<String, Stored> documents = new LinkedHashMap<>();
 
-    public DryRunCoze(Path dir) {
+    public DryRunCoze(Path dir, Limits limits) {
         this.dir = dir;
+        this.limits = limits;
         load();
         Log.warnf("Coze dry-run: nothing is sent to Coze; documents are written under %s. "
                 + "Set COZE_API_TOKEN to sync for real.", dir.toAbsolutePath());
@@ -71,6 +73,26 @@ public class DryRunCoze implements KnowledgeBase {
     @Override
     public boolean isDryRun() {
         return true;
+    }
+
+    @Override
+    public boolean isNotFound(SinkException failure) {
+        return CozeErrors.isNotFound(failure);
+    }
+
+    @Override
+    public boolean isThrottled(SinkException failure) {
+        return CozeErrors.isThrottled(failure);
+    }
+
+    @Override
+    public Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public long requestBytes(List<NewDocument> documents) {
+        return CozeLimits.requestBytes(documents);
     }
 
     @Override

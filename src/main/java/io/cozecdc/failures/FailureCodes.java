@@ -3,8 +3,6 @@ package io.cozecdc.failures;
 /** Error codes the service itself gives failures that did not come from a Coze answer. */
 public final class FailureCodes {
 
-    /** The call got no answer (I/O error or timeout). */
-    public static final int NO_ANSWER = -1;
     /** The row could not be rendered (template error). */
     public static final int RENDER_FAILED = -2;
     /** The rendered row does not fit Coze's 15 MB request limit. */

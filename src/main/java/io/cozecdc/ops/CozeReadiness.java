@@ -9,8 +9,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.ConfigStatus;
-import io.cozecdc.coze.CozeHealth;
 import io.cozecdc.sink.KnowledgeBase;
+import io.cozecdc.sink.SinkHealth;
 
 /**
  * Readiness: Coze answers and accepts the token, judged from the outcome of the service's own calls
@@ -23,10 +23,10 @@ import io.cozecdc.sink.KnowledgeBase;
 public class CozeReadiness implements HealthCheck {
 
     private final KnowledgeBase coze;
-    private final CozeHealth health;
+    private final SinkHealth health;
     private final ConfigRegistry registry;
 
-    public CozeReadiness(KnowledgeBase coze, CozeHealth health, ConfigRegistry registry) {
+    public CozeReadiness(KnowledgeBase coze, SinkHealth health, ConfigRegistry registry) {
         this.coze = coze;
         this.health = health;
         this.registry = registry;

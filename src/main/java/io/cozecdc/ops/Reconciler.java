@@ -24,7 +24,6 @@ import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.sink.KnowledgeBase;
 import io.cozecdc.sink.KnowledgeBase.ListedDocument;
-import io.cozecdc.sync.SyncSettings;
 import io.cozecdc.sync.documents.CreateIntentRepository;
 import io.cozecdc.sync.documents.DocumentJanitor;
 import io.cozecdc.sync.documents.DocumentNames;
@@ -51,14 +50,14 @@ public class Reconciler {
     private final JobLeaseRepository leases;
     private final InstanceId instance;
     private final JobControl control;
-    private final SyncSettings settings;
+    private final ReconcileSettings settings;
     private final CreateIntentRepository intents;
     private final DatabaseClock databaseClock;
     private final Clock clock;
     private final JobRounds rounds;
 
     public Reconciler(KnowledgeBase coze, SyncConfigRepository configs, LedgerRepository ledger, DocumentJanitor janitor,
-            JobLeaseRepository leases, InstanceId instance, JobControl control, SyncSettings settings,
+            JobLeaseRepository leases, InstanceId instance, JobControl control, ReconcileSettings settings,
             CreateIntentRepository intents, DatabaseClock databaseClock, Clock clock, JobRounds rounds) {
         this.intents = intents;
         this.databaseClock = databaseClock;
@@ -74,16 +73,16 @@ public class Reconciler {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${cdc.reconcile.interval:10m}", delayed = "1m", identity = "cdc-reconcile",
+    @Scheduled(every = "${cdc.reconcile.interval}", delayed = "1m", identity = "cdc-reconcile",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        if (!settings.reconcile().enabled() || !control.isRunning()) {
+        if (!settings.enabled() || !control.isRunning()) {
             return Uni.createFrom().voidItem();
         }
         // a pass longer than its lease would let another replica start one: the lease is its bound
-        return control.track(rounds.round("reconciliation", settings.reconcile().interval(), "cdc.reconcile.interval", () -> {
+        return control.track(rounds.round("reconciliation", settings.interval(), "cdc.reconcile.interval", () -> {
             Instant now = clock.instant();
-            return leases.tryAcquire(JOB, instance.id(), now, now.plus(settings.reconcile().interval()))
+            return leases.tryAcquire(JOB, instance.id(), now, now.plus(settings.interval()))
                     .chain(mine -> mine ? reconcile().replaceWithVoid() : Uni.createFrom().voidItem())
                     .onFailure().invoke(e -> Log.warnf("Reconciliation failed: %s", e.getMessage()))
                     .onFailure().recoverWithNull();
@@ -104,7 +103,7 @@ public class Reconciler {
 
     private Uni<Integer> reconcile(long datasetId, Set<Long> configIds) {
         return databaseClock.now()
-                .chain(now -> orphans(datasetId, configIds, now.minus(settings.reconcile().grace())))
+                .chain(now -> orphans(datasetId, configIds, now.minus(settings.grace())))
                 // deleted only after the whole listing (deleting while paging would shift the pages), each
                 // checked again right before: the listing may have taken long
                 .chain(orphans -> stillOrphans(datasetId, orphans))
@@ -145,7 +144,7 @@ public class Reconciler {
         return Multi.createBy().repeating()
                 .uni(() -> scan, s -> {
                     s.page++;
-                    return coze.list(datasetId, s.page, KnowledgeBase.LIST_PAGE_SIZE)
+                    return coze.list(datasetId, s.page, coze.limits().listPageSize())
                             .call(page -> orphansIn(page.documents(), configIds, cutoff).invoke(s.found::addAll))
                             .invoke(page -> {
                                 s.listed += page.documents().size();

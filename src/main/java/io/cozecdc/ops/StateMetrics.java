@@ -63,7 +63,7 @@ public class StateMetrics {
         return snapshot;
     }
 
-    @Scheduled(every = "${cdc.ops.metrics-refresh:5s}", identity = "cdc-state-metrics",
+    @Scheduled(every = "${cdc.ops.metrics-refresh}", identity = "cdc-state-metrics",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledRefresh() {
         return rounds.round("state-gauges", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT, () -> refresh()

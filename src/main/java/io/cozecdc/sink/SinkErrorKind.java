@@ -1,6 +1,9 @@
 package io.cozecdc.sink;
 
-/** What a failed Coze call means for the record and the configuration. */
+/**
+ * What a failed call to the knowledge base means for the record and the configuration. The sink
+ * classifies; the examples are Coze's.
+ */
 public enum SinkErrorKind {
     /** Worth trying again later: network errors, timeouts, HTTP 429/5xx, codes 4009, 4013, 4102, 5000. */
     RETRYABLE,

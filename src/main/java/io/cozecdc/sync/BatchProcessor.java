@@ -50,7 +50,10 @@ public class BatchProcessor {
         this.clock = clock;
     }
 
-    /** Claims and processes one batch; returns how many rows were claimed (a full batch means: go again at once). */
+    /**
+     * Claims and processes one batch; returns how many rows were claimed. The poller runs
+     * {@link #claim()} and {@link #process} itself; this is the tests' handle on exactly one batch.
+     */
     public Uni<Integer> processBatch() {
         return claim().chain(this::process);
     }

@@ -22,9 +22,6 @@ import io.cozecdc.changelog.Change;
 import io.cozecdc.common.InstanceId;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.coze.CozeClient;
-import io.cozecdc.coze.CozeErrors;
-import io.cozecdc.coze.CozeSettings;
 import io.cozecdc.failures.FailureCodes;
 import io.cozecdc.sink.KnowledgeBase;
 import io.cozecdc.sink.KnowledgeBase.NewDocument;
@@ -55,7 +52,6 @@ public class ConfigDelivery {
     private final RowRenderer renderer;
     private final TableColumns columns;
     private final KnowledgeBase coze;
-    private final CozeSettings cozeConfig;
     private final SyncCommitter committer;
     private final DocumentJanitor janitor;
     private final ConfigErrors configErrors;
@@ -68,7 +64,7 @@ public class ConfigDelivery {
     private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
 
     public ConfigDelivery(Pool pool, SyncedDocumentRepository synced, RowRenderer renderer, TableColumns columns, KnowledgeBase coze,
-            CozeSettings cozeConfig, SyncCommitter committer, DocumentJanitor janitor, ConfigErrors configErrors,
+            SyncCommitter committer, DocumentJanitor janitor, ConfigErrors configErrors,
             SyncMetrics metrics, CreateIntentRepository intents, LeaseKeeper leases, IntentSettings intentSettings,
             InstanceId instance, Clock clock) {
         this.intents = intents;
@@ -80,7 +76,6 @@ public class ConfigDelivery {
         this.renderer = renderer;
         this.columns = columns;
         this.coze = coze;
-        this.cozeConfig = cozeConfig;
         this.committer = committer;
         this.janitor = janitor;
         this.configErrors = configErrors;
@@ -162,14 +157,14 @@ public class ConfigDelivery {
                 // a provisional name for the size estimate: the name sent is stamped when the call is sent (IntentCall)
                 String name = DocumentNames.name(config.id(), change.logId(), clock.instant(), change.table(), change.recordKey());
                 NewDocument newDoc = new NewDocument(name, doc.text());
-                long size = CozeClient.estimateBodyBytes(List.of(newDoc));
-                if (size > cozeConfig.maxBodyBytes()) {
+                long size = coze.requestBytes(List.of(newDoc));
+                if (size > coze.limits().maxBodyBytes()) {
                     ready.add(new Outcome.Failed(change, FailureCodes.TOO_LARGE, "the rendered row needs a request of about "
-                            + size + " bytes, over Coze's limit of " + cozeConfig.maxBodyBytes()
+                            + size + " bytes, over Coze's limit of " + coze.limits().maxBodyBytes()
                             + " bytes; it is not truncated: narrow the config's fields or template", null, true, false));
                     return;
                 }
-                if (doc.estimatedTokens() > cozeConfig.chunking().maxTokens()) {
+                if (doc.estimatedTokens() > coze.limits().maxTokensPerDocument()) {
                     metrics.oversized(config.name());
                 }
                 toCreate.add(new Pending(change, doc, newDoc));
@@ -196,15 +191,15 @@ public class ConfigDelivery {
         AtomicBoolean refused = new AtomicBoolean();
         return Multi.createFrom().iterable(calls(pending))
                 .onItem().transformToUni(call -> createCall(config, call, refused, answered, opened))
-                .merge(Math.max(1, cozeConfig.maxConcurrency()))
+                .merge(Math.max(1, coze.limits().concurrency()))
                 .collect().in(ArrayList<Outcome>::new, List::addAll)
                 .map(list -> (List<Outcome>) list);
     }
 
     private List<List<Pending>> calls(List<Pending> pending) {
-        int perCall = Math.min(KnowledgeBase.MAX_DOCUMENTS_PER_CREATE, cozeConfig.documentsPerCreate());
-        return CreateCalls.split(pending, perCall, cozeConfig.maxBodyBytes(),
-                p -> CozeClient.estimateBodyBytes(List.of(p.newDocument())));
+        int perCall = coze.limits().documentsPerCreate();
+        return CreateCalls.split(pending, perCall, coze.limits().maxBodyBytes(),
+                p -> coze.requestBytes(List.of(p.newDocument())));
     }
 
     private Uni<List<Outcome>> createCall(SyncConfig config, List<Pending> call, AtomicBoolean refused, List<String> answered,
@@ -242,7 +237,7 @@ public class ConfigDelivery {
             Log.warnf("Coze rejected %s for config '%s': %s", call.get(0).change().describe(), config.name(), e.describe());
         }
         // a throttled call is Coze asking for a slower pace (the client has lowered its rate): not an attempt
-        boolean throttled = !permanent && CozeErrors.isThrottled(e);
+        boolean throttled = !permanent && coze.isThrottled(e);
         return Uni.createFrom().item(call.stream()
                 .map(p -> (Outcome) new Outcome.Failed(p.change(), e.code(), e.getMessage(), e.logid(), permanent, false,
                         throttled))

@@ -68,7 +68,7 @@ public class ConfigErrors {
                 .chain(registry::refresh);
     }
 
-    @Scheduled(every = "${cdc.configs.probe-interval:30s}", identity = "cdc-config-probe",
+    @Scheduled(every = "${cdc.configs.probe-interval}", identity = "cdc-config-probe",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> probe() {
         if (!control.isRunning()) {

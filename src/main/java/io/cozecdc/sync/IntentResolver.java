@@ -77,7 +77,7 @@ public class IntentResolver {
         this.settings = settings;
     }
 
-    @Scheduled(every = "${cdc.intents.resolve-interval:1s}", identity = "cdc-intents",
+    @Scheduled(every = "${cdc.intents.resolve-interval}", identity = "cdc-intents",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         if (!control.isRunning()) {
@@ -156,7 +156,7 @@ public class IntentResolver {
 
     /** Documents with one of these names, by name, read from the listing's newest end. */
     private Uni<Map<String, List<String>>> find(long datasetId, Set<String> names, Instant stopBefore) {
-        int size = KnowledgeBase.LIST_PAGE_SIZE;
+        int size = coze.limits().listPageSize();
         Map<String, List<String>> found = new HashMap<>();
         return coze.list(datasetId, 1, size).chain(first -> {
             collect(first, names, found);
@@ -185,7 +185,7 @@ public class IntentResolver {
         if (beyond || isOlder(previous, stopBefore) || previous.documents().isEmpty()) {
             return Uni.createFrom().item(found);
         }
-        return coze.list(datasetId, from, KnowledgeBase.LIST_PAGE_SIZE).chain(page -> {
+        return coze.list(datasetId, from, coze.limits().listPageSize()).chain(page -> {
             collect(page, names, found);
             return scan(datasetId, from + step, to, step, page, names, found, stopBefore);
         });

@@ -105,7 +105,7 @@ public class LeaseKeeper {
         return openIntents.size();
     }
 
-    @Scheduled(every = "${cdc.leases.renew-interval:5s}", identity = "cdc-lease-renewal",
+    @Scheduled(every = "${cdc.leases.renew-interval}", identity = "cdc-lease-renewal",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return renew()

@@ -2,6 +2,8 @@ package io.cozecdc.sync;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.cozecdc.common.RuntimeSettings;
+
 /**
  * The per-batch log lines, in the spirit of the original service, in English or Chinese
  * ({@code cdc.log-language}). Each carries the batch id so one batch can be followed across lines.
@@ -11,7 +13,7 @@ public class Messages {
 
     private final boolean chinese;
 
-    public Messages(SyncSettings settings) {
+    public Messages(RuntimeSettings settings) {
         this.chinese = settings.logLanguage().toLowerCase().startsWith("zh");
     }
 

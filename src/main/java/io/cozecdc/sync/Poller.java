@@ -12,7 +12,7 @@ import io.vertx.core.Vertx;
 
 import io.cozecdc.common.JobControl;
 import io.cozecdc.common.JobRounds;
-import io.cozecdc.coze.CozeHealth;
+import io.cozecdc.sink.SinkHealth;
 
 /**
  * Drains the change log continuously. It claims a batch; when the batch came back full it claims the
@@ -34,7 +34,7 @@ public class Poller {
 
     private final BatchProcessor processor;
     private final JobControl control;
-    private final CozeHealth cozeHealth;
+    private final SinkHealth cozeHealth;
     private final SyncSettings settings;
     private final SyncMetrics metrics;
     private final PollerHeartbeat heartbeat;
@@ -42,7 +42,7 @@ public class Poller {
     private final Vertx vertx;
     private final JobRounds rounds;
 
-    public Poller(BatchProcessor processor, JobControl control, CozeHealth cozeHealth, SyncSettings settings,
+    public Poller(BatchProcessor processor, JobControl control, SinkHealth cozeHealth, SyncSettings settings,
             SyncMetrics metrics, PollerHeartbeat heartbeat, Clock clock, Vertx vertx, JobRounds rounds) {
         this.rounds = rounds;
         this.vertx = vertx;

@@ -71,7 +71,7 @@ public class ProcessingTracker {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${cdc.processing.poll-interval:1s}", identity = "cdc-processing",
+    @Scheduled(every = "${cdc.processing.poll-interval}", identity = "cdc-processing",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         if (!control.isRunning()) {
@@ -103,7 +103,7 @@ public class ProcessingTracker {
 
     private List<List<LedgerDocument>> byDatasetChunks(List<LedgerDocument> docs) {
         return docs.stream().collect(Collectors.groupingBy(LedgerDocument::datasetId)).values().stream()
-                .flatMap(list -> Sql.chunks(list, KnowledgeBase.MAX_IDS_PER_CALL).stream())
+                .flatMap(list -> Sql.chunks(list, coze.limits().idsPerCall()).stream())
                 .toList();
     }
 

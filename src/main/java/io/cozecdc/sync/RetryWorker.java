@@ -22,10 +22,10 @@ import io.cozecdc.common.JobControl;
 import io.cozecdc.common.JobRounds;
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.coze.CozeHealth;
 import io.cozecdc.failures.FailureRecord;
 import io.cozecdc.failures.FailureRepository;
 import io.cozecdc.failures.RetrySettings;
+import io.cozecdc.sink.SinkHealth;
 
 /**
  * Replays failures whose time has come through the same path as live changes. The version guard
@@ -40,7 +40,7 @@ public class RetryWorker {
     private final ConfigDelivery configSync;
     private final InstanceId instance;
     private final JobControl control;
-    private final CozeHealth cozeHealth;
+    private final SinkHealth cozeHealth;
     private final RetrySettings config;
     private final SyncSettings settings;
     private final SyncMetrics metrics;
@@ -49,7 +49,7 @@ public class RetryWorker {
     private final JobRounds rounds;
 
     public RetryWorker(FailureRepository failures, ConfigRegistry registry, ConfigDelivery configSync, InstanceId instance,
-            JobControl control, CozeHealth cozeHealth, RetrySettings config, SyncSettings settings, SyncMetrics metrics,
+            JobControl control, SinkHealth cozeHealth, RetrySettings config, SyncSettings settings, SyncMetrics metrics,
             LeaseKeeper leases, Clock clock, JobRounds rounds) {
         this.leases = leases;
         this.rounds = rounds;
@@ -65,7 +65,7 @@ public class RetryWorker {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${cdc.retry.interval:1s}", identity = "cdc-retry",
+    @Scheduled(every = "${cdc.retry.interval}", identity = "cdc-retry",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         if (!control.isRunning() || cozeHealth.holdBack()) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,8 +20,9 @@ import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.common.Sql;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.failures.Backoff;
 import io.cozecdc.failures.FailureCodes;
+import io.cozecdc.failures.FailurePolicy;
+import io.cozecdc.failures.FailurePolicy.Kind;
 import io.cozecdc.failures.FailureRecord;
 import io.cozecdc.failures.FailureRepository;
 import io.cozecdc.failures.FailureStatus;
@@ -48,13 +50,13 @@ public class SyncCommitter {
     private final FailureRepository failures;
     private final ChangeLogRepository changeLog;
     private final SyncConfigRepository configs;
-    private final Backoff backoff;
+    private final FailurePolicy policy;
     private final SyncSettings settings;
     private final CreateIntentRepository intents;
     private final Clock clock;
 
     public SyncCommitter(Pool pool, SyncedDocumentRepository synced, LedgerRepository ledger, FailureRepository failures,
-            ChangeLogRepository changeLog, SyncConfigRepository configs, Backoff backoff, SyncSettings settings,
+            ChangeLogRepository changeLog, SyncConfigRepository configs, FailurePolicy policy, SyncSettings settings,
             CreateIntentRepository intents, Clock clock) {
         this.intents = intents;
         this.pool = pool;
@@ -63,7 +65,7 @@ public class SyncCommitter {
         this.failures = failures;
         this.changeLog = changeLog;
         this.configs = configs;
-        this.backoff = backoff;
+        this.policy = policy;
         this.settings = settings;
         this.clock = clock;
     }
@@ -217,28 +219,19 @@ public class SyncCommitter {
     }
 
     /**
-     * Records (or updates) the record's open failure: attempts, backoff, RETRYING or DEAD. A change held
-     * for a configuration in ERROR is due again at once and a throttled one after the backoff its
-     * attempts so far give; neither counts as an attempt, so neither can make it DEAD.
+     * Records (or updates) the record's open failure as the failure queue's rules say
+     * ({@link FailurePolicy}): attempts, backoff, RETRYING or DEAD, or STALE when a newer change of the
+     * record already waits in the queue.
      */
     private CommitStatus record(SyncConfig config, Change change, Integer code, String message, String logid, Plan plan,
             Instant now, FailureRecord open, boolean permanent, boolean held, boolean throttled) {
-        boolean notAnAttempt = held || throttled;
-        if (open != null && open.logId() > change.logId()) {
-            // a newer change of the record already waits in the retry queue: this older one must not
-            // take its place (batches in flight at once, or a retry racing the poller, fail out of order)
+        Kind kind = permanent ? Kind.PERMANENT : held ? Kind.HELD : throttled ? Kind.THROTTLED : Kind.ATTEMPT;
+        Optional<FailureRecord> failure = policy.failed(config.id(), change, kind, code, message, logid, open, now);
+        if (failure.isEmpty()) {
             return CommitStatus.STALE;
         }
-        boolean sameChange = open != null && open.logId() == change.logId();
-        int previous = sameChange ? open.attempts() : 0;
-        int attempts = notAnAttempt ? previous : previous + 1;
-        boolean dead = permanent || (!notAnAttempt && backoff.exhausted(attempts));
-        FailureStatus status = dead ? FailureStatus.DEAD : FailureStatus.RETRYING;
-        Instant next = dead ? null : held ? now : backoff.next(now, Math.max(1, attempts));
-        plan.failures.add(new FailureRecord(0, config.id(), change.logId(), change.table(), change.recordKey(),
-                change.operation().name(), change.data(), code, message, logid, attempts, next, status,
-                change.capturedAt(), open != null ? open.createdAt() : now, now));
-        if (dead) {
+        plan.failures.add(failure.get());
+        if (failure.get().status() == FailureStatus.DEAD) {
             return CommitStatus.DEAD;
         }
         return code != null && code == FailureCodes.CONFIG_ERROR ? CommitStatus.HELD : CommitStatus.RETRYING;

@@ -74,11 +74,6 @@ public class SyncMetrics {
         lastPollMillis.set(at.toEpochMilli());
     }
 
-    public Instant lastPoll() {
-        long millis = lastPollMillis.get();
-        return millis == 0 ? null : Instant.ofEpochMilli(millis);
-    }
-
     private Timer timer(String name, String description) {
         return Timer.builder(name).description(description).serviceLevelObjectives(LAG_BUCKETS)
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))

@@ -1,7 +1,6 @@
 package io.cozecdc.sync;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -10,20 +9,6 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "cdc")
 public interface SyncSettings {
 
-    /** Name this replica stamps on the rows it claims. Default: the host name (the pod name on Kubernetes). */
-    Optional<String> instanceId();
-
-    /**
-     * Start with the background jobs paused (nothing is claimed or sent until resumed). Default false;
-     * the test suite starts paused and resumes the jobs only in the tests that need them.
-     */
-    @WithDefault("false")
-    boolean startPaused();
-
-    /** Language of the per-batch log lines: en or zh. Default en. */
-    @WithDefault("en")
-    String logLanguage();
-
     Poll poll();
 
     Configs configs();
@@ -31,8 +16,6 @@ public interface SyncSettings {
     Processing processing();
 
     Cleanup janitor();
-
-    Reconcile reconcile();
 
     /** {@code cdc.poll.*}: claiming changes. */
     interface Poll {
@@ -99,23 +82,5 @@ public interface SyncSettings {
         /** How often pending deletions are retried. Default 2 s. */
         @WithDefault("2s")
         Duration interval();
-    }
-
-    /** {@code cdc.reconcile.*}: removing documents left by a crash between create and commit. */
-    interface Reconcile {
-        /** Run the reconciliation job. Default true. */
-        @WithDefault("true")
-        boolean enabled();
-
-        /** How often each managed dataset is listed. Default 10 min. */
-        @WithDefault("10m")
-        Duration interval();
-
-        /**
-         * A document of ours that no mapping points to is deleted only when it is older than this,
-         * so a create still being committed is never touched. Default 5 min.
-         */
-        @WithDefault("5m")
-        Duration grace();
     }
 }

@@ -27,7 +27,7 @@ import io.cozecdc.common.JobControl;
 import io.cozecdc.common.JobLeaseRepository;
 import io.cozecdc.common.JobRounds;
 import io.cozecdc.common.JobSettings;
-import io.cozecdc.sync.SyncSettings;
+import io.cozecdc.common.RuntimeSettings;
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.process.DatabaseServer;
 
@@ -228,11 +228,11 @@ class ManagedMySqlCaptureTest {
     }
 
     private CaptureStartup captureStartup(String tables) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(CaptureSettings.class).withMapping(SyncSettings.class).withMapping(JobSettings.class)
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(CaptureSettings.class).withMapping(RuntimeSettings.class).withMapping(JobSettings.class)
                 .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValue("cdc.capture.tables", tables).build();
         CaptureSettings capture = config.getConfigMapping(CaptureSettings.class);
-        SyncSettings settings = config.getConfigMapping(SyncSettings.class);
+        RuntimeSettings settings = config.getConfigMapping(RuntimeSettings.class);
         DriftRepair drift = new DriftRepair(triggers, capture, new JobLeaseRepository(pool), new JobControl(settings),
                 new InstanceId(settings), Clock.systemUTC(), new JobRounds(Clock.systemUTC()), config.getConfigMapping(JobSettings.class));
         return new CaptureStartup(triggers, drift, capture, preflight);

@@ -23,19 +23,21 @@ class DryRunCozeTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);
 
+    static final KnowledgeBase.Limits LIMITS = new KnowledgeBase.Limits(10, 100, 100, 15_728_640, 2000, 4);
+
     @TempDir
     Path dir;
 
     @Test
     void documentsOfAnEarlierRunAreTakenBackListedAndDeletable() {
-        DryRunCoze first = new DryRunCoze(dir);
+        DryRunCoze first = new DryRunCoze(dir, LIMITS);
         List<KnowledgeBase.CreatedDocument> created = first.create(42, List.of(new KnowledgeBase.NewDocument("cdc:1:7:1796171237:products:k1",
                 "id: k1\n"))).await().atMost(WAIT);
         String id = created.get(0).documentId();
         Path file = dir.resolve("42").resolve(id + ".txt");
         assertThat(file).exists();
 
-        DryRunCoze restarted = new DryRunCoze(dir);
+        DryRunCoze restarted = new DryRunCoze(dir, LIMITS);
         KnowledgeBase.DocumentPage page = restarted.list(42, 1, 100).await().atMost(WAIT);
         assertThat(page.documents()).extracting(KnowledgeBase.ListedDocument::name).containsExactly("cdc:1:7:1796171237:products:k1");
         List<KnowledgeBase.CreatedDocument> next = restarted.create(42, List.of(new KnowledgeBase.NewDocument("cdc:1:8:1796171240:products:k2",

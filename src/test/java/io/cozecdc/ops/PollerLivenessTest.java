@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import io.cozecdc.changelog.PendingStats;
 import io.cozecdc.common.JobControl;
+import io.cozecdc.common.RuntimeSettings;
 import io.cozecdc.sync.PollerHeartbeat;
 import io.cozecdc.sync.SyncSettings;
 
@@ -34,7 +35,7 @@ class PollerLivenessTest {
 
     @BeforeEach
     void setUp() {
-        control = new JobControl(settings());
+        control = new JobControl(runtime());
         liveness = new PollerLiveness(heartbeat, state, control, settings(), ops(Duration.ofMinutes(5)), clock);
     }
 
@@ -102,6 +103,22 @@ class PollerLivenessTest {
         };
     }
 
+    private static RuntimeSettings runtime() {
+        return new RuntimeSettings() {
+            public Optional<String> instanceId() {
+                return Optional.empty();
+            }
+
+            public boolean startPaused() {
+                return false;
+            }
+
+            public String logLanguage() {
+                return "en";
+            }
+        };
+    }
+
     private SyncSettings settings() {
         SyncSettings.Poll poll = new SyncSettings.Poll() {
             public boolean enabled() {
@@ -129,17 +146,6 @@ class PollerLivenessTest {
             }
         };
         return new SyncSettings() {
-            public Optional<String> instanceId() {
-                return Optional.empty();
-            }
-
-            public boolean startPaused() {
-                return false;
-            }
-
-            public String logLanguage() {
-                return "en";
-            }
 
             public Poll poll() {
                 return poll;
@@ -157,9 +163,6 @@ class PollerLivenessTest {
                 return null;
             }
 
-            public Reconcile reconcile() {
-                return null;
-            }
         };
     }
 

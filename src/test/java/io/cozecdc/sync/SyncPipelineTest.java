@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 
 import io.cozecdc.common.InstanceId;
+import io.cozecdc.common.RuntimeSettings;
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.testing.InjectFakeCoze;
@@ -146,9 +148,19 @@ class SyncPipelineTest {
 
     @Test
     void theBatchLineCountsSentUnchangedAndFailedInChineseToo() {
-        SyncSettings chinese = (SyncSettings) java.lang.reflect.Proxy.newProxyInstance(SyncSettings.class.getClassLoader(),
-                new Class<?>[] {SyncSettings.class}, (proxy, method, args) -> method.getName().equals("logLanguage") ? "zh-CN"
-                        : method.invoke(settings, args));
+        RuntimeSettings chinese = new RuntimeSettings() {
+            public Optional<String> instanceId() {
+                return Optional.empty();
+            }
+
+            public boolean startPaused() {
+                return false;
+            }
+
+            public String logLanguage() {
+                return "zh-CN";
+            }
+        };
         Messages zh = new Messages(chinese);
         assertThat(zh.configDone("b1", "demo", 3, 1, 2, 0)).isEqualTo("[批次 b1] 配置 demo 同步完成，成功: 3，未变: 1，失败: 2，共 6 条");
         assertThat(zh.configDone("b1", "demo", 0, 0, 0, 4)).isEqualTo("[批次 b1] 配置 demo 同步完成，成功: 0，未变: 0，失败: 0，暂缓: 4，共 4 条");

@@ -58,12 +58,12 @@ public class DocumentJanitor {
         if (documentIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Multi.createFrom().iterable(Sql.chunks(documentIds.stream().distinct().toList(), KnowledgeBase.MAX_IDS_PER_CALL))
+        return Multi.createFrom().iterable(Sql.chunks(documentIds.stream().distinct().toList(), coze.limits().idsPerCall()))
                 .onItem().transformToUniAndConcatenate(chunk -> delete(chunk, 0))
                 .collect().last().replaceWithVoid();
     }
 
-    @Scheduled(every = "${cdc.janitor.interval:2s}", identity = "cdc-janitor",
+    @Scheduled(every = "${cdc.janitor.interval}", identity = "cdc-janitor",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         if (!control.isRunning()) {
@@ -72,7 +72,7 @@ public class DocumentJanitor {
         return control.track(rounds.round("document-janitor", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT, () -> {
             Instant now = clock.instant();
             return ledger.claim(LedgerState.OBSOLETE, now, SWEEP_LIMIT, now.plus(Duration.ofMinutes(1)))
-                    .chain(docs -> Multi.createFrom().iterable(Sql.chunks(docs, KnowledgeBase.MAX_IDS_PER_CALL))
+                    .chain(docs -> Multi.createFrom().iterable(Sql.chunks(docs, coze.limits().idsPerCall()))
                             .onItem().transformToUniAndConcatenate(chunk -> delete(LedgerRepository.ids(chunk),
                                     chunk.stream().mapToInt(LedgerDocument::deleteAttempts).max().orElse(0)))
                             .collect().last().replaceWithVoid())
@@ -87,7 +87,7 @@ public class DocumentJanitor {
                 .chain(() -> ledger.remove(ids))
                 .onFailure(SinkException.class).recoverWithUni(e -> {
                     SinkException ce = (SinkException) e;
-                    if (ce.code() == 4200 && ids.size() == 1) {
+                    if (coze.isNotFound(ce) && ids.size() == 1) {
                         return ledger.remove(ids);
                     }
                     if (!ce.isRetryable() && ids.size() > 1) {

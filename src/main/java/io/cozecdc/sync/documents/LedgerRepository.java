@@ -46,7 +46,6 @@ public class LedgerRepository {
     static final String REMOVE = "DELETE FROM coze_documents WHERE state = 'OBSOLETE' AND document_id IN ";
     static final String KNOWN = "SELECT document_id FROM coze_documents WHERE document_id IN ";
     static final String FIND = "SELECT " + COLUMNS + " FROM coze_documents WHERE document_id = ?";
-    static final String OF_CONFIG = "SELECT document_id FROM coze_documents WHERE config_id = ? AND state <> 'OBSOLETE'";
     /** Served by idx_coze_documents_work: only the (few) documents in the given state are read. */
     static final String COUNT_IN_STATE = "SELECT config_id, COUNT(*) AS n FROM coze_documents WHERE state = ? GROUP BY config_id";
     static final String OBSOLETE_CONFIG = "UPDATE coze_documents SET state = 'OBSOLETE', state_reason = ?, next_check_at = ? "
@@ -175,15 +174,6 @@ public class LedgerRepository {
         documentIds.forEach(params::addString);
         return pool.preparedQuery(KNOWN + Sql.inList(documentIds.size())).execute(params).map(rows -> {
             Set<String> ids = new HashSet<>();
-            rows.forEach(r -> ids.add(r.getString(0)));
-            return ids;
-        });
-    }
-
-    /** Ids of a config's documents that are still wanted (processing or done). */
-    public Uni<List<String>> ofConfig(SqlClient client, long configId) {
-        return client.preparedQuery(OF_CONFIG).execute(Tuple.of(configId)).map(rows -> {
-            List<String> ids = new ArrayList<>();
             rows.forEach(r -> ids.add(r.getString(0)));
             return ids;
         });
