@@ -22,6 +22,7 @@ import io.cozecdc.common.Sql;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.FailureCodes;
 import io.cozecdc.sink.KnowledgeBase;
+import io.cozecdc.sink.SinkHealth;
 import io.cozecdc.sink.KnowledgeBase.DocumentProgress;
 import io.cozecdc.sync.documents.DocumentJanitor;
 import io.cozecdc.sync.documents.LedgerDocument;
@@ -51,11 +52,14 @@ public class ProcessingTracker {
     private final LeaseKeeper leases;
     private final Clock clock;
     private final JobRounds rounds;
+    private final SinkHealth health;
     private final JobSettings jobs;
 
     public ProcessingTracker(LedgerRepository ledger, SyncCommitter committer, Promoter promoter, DocumentJanitor janitor,
             SyncConfigRepository configs, KnowledgeBase coze, JobControl control,
-            SyncSettings settings, SyncMetrics metrics, LeaseKeeper leases, Clock clock, JobRounds rounds, JobSettings jobs) {
+            SyncSettings settings, SyncMetrics metrics, LeaseKeeper leases, Clock clock, JobRounds rounds, JobSettings jobs,
+            SinkHealth health) {
+        this.health = health;
         this.leases = leases;
         this.rounds = rounds;
         this.jobs = jobs;
@@ -74,7 +78,10 @@ public class ProcessingTracker {
     @Scheduled(every = "${cdc.processing.poll-interval}", identity = "cdc-processing",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        if (!control.isRunning()) {
+        // while Coze looks down every progress call would wait out its timeout and retries, and a round of
+        // them could outlast the job's bound (liveness would restart a replica for Coze's outage): wait
+        // for the probe time, as the poller does
+        if (!control.isRunning() || health.holdBack()) {
             return Uni.createFrom().voidItem();
         }
         return control.track(rounds.round("processing-tracker", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT, this::track));
