@@ -41,10 +41,12 @@ public class Poller {
     private final Clock clock;
     private final Vertx vertx;
     private final JobRounds rounds;
+    private final LeaseSettings leases;
 
     public Poller(BatchProcessor processor, JobControl control, SinkHealth cozeHealth, SyncSettings settings,
-            SyncMetrics metrics, PollerHeartbeat heartbeat, Clock clock, Vertx vertx, JobRounds rounds) {
+            SyncMetrics metrics, PollerHeartbeat heartbeat, Clock clock, Vertx vertx, JobRounds rounds, LeaseSettings leases) {
         this.rounds = rounds;
+        this.leases = leases;
         this.vertx = vertx;
         this.heartbeat = heartbeat;
         this.processor = processor;
@@ -101,7 +103,9 @@ public class Poller {
     }
 
     private Uni<Integer> process(BatchProcessor.Claimed claimed) {
-        return rounds.step(JOB, settings.poll().lease(), "cdc.poll.lease", () -> processor.process(claimed), () -> 0)
+        // a running batch keeps its claim (LeaseKeeper renews it up to cdc.leases.max-hold), so that is its bound:
+        // abandoning it at the lease would let the same changes be claimed and created again
+        return rounds.step(JOB, leases.maxHold(), "cdc.leases.max-hold", () -> processor.process(claimed), () -> 0)
                 .onFailure().recoverWithItem(e -> {
                     Log.errorf("Processing a batch of %d changes failed (they come back when their lease ends): %s",
                             claimed.size(), e.getMessage());

@@ -1,7 +1,6 @@
 package io.cozecdc.sync;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,11 +46,13 @@ public class RetryWorker {
     private final LeaseKeeper leases;
     private final Clock clock;
     private final JobRounds rounds;
+    private final LeaseSettings leaseSettings;
 
     public RetryWorker(FailureRepository failures, ConfigRegistry registry, ConfigDelivery configSync, InstanceId instance,
             JobControl control, SinkHealth cozeHealth, RetrySettings config, SyncSettings settings, SyncMetrics metrics,
-            LeaseKeeper leases, Clock clock, JobRounds rounds) {
+            LeaseKeeper leases, Clock clock, JobRounds rounds, LeaseSettings leaseSettings) {
         this.leases = leases;
+        this.leaseSettings = leaseSettings;
         this.rounds = rounds;
         this.failures = failures;
         this.registry = registry;
@@ -72,9 +73,8 @@ public class RetryWorker {
             return Uni.createFrom().voidItem();
         }
         // a round that never ends would stop retries for good (the scheduler skips while one runs): abandon it
-        // after a lease, when any claims it holds are free again anyway
-        Duration limit = settings.poll().lease();
-        return control.track(rounds.round("retry-worker", limit, "cdc.poll.lease", this::retryDue));
+        // once its claims are no longer renewed (cdc.leases.max-hold), when they are free again anyway
+        return control.track(rounds.round("retry-worker", leaseSettings.maxHold(), "cdc.leases.max-hold", this::retryDue));
     }
 
     /** Replays the failures that are due now. */
