@@ -8,27 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class BackoffTest {
 
-    final Backoff backoff = new Backoff(new RetrySettings() {
-        public int maxAttempts() {
-            return 5;
-        }
-
-        public Duration initialBackoff() {
-            return Duration.ofSeconds(2);
-        }
-
-        public Duration maxBackoff() {
-            return Duration.ofMinutes(1);
-        }
-
-        public Duration interval() {
-            return Duration.ofSeconds(1);
-        }
-
-        public int batchSize() {
-            return 100;
-        }
-    });
+    final Backoff backoff = new Backoff(new TestRetrySettings(5));
 
     @Test
     void doublesWithJitterAndIsCapped() {

@@ -2,7 +2,6 @@ package io.cozecdc.failures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -16,27 +15,7 @@ class FailurePolicyTest {
 
     static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
 
-    final FailurePolicy policy = new FailurePolicy(new Backoff(new RetrySettings() {
-        public int maxAttempts() {
-            return 3;
-        }
-
-        public Duration initialBackoff() {
-            return Duration.ofSeconds(2);
-        }
-
-        public Duration maxBackoff() {
-            return Duration.ofMinutes(1);
-        }
-
-        public Duration interval() {
-            return Duration.ofSeconds(1);
-        }
-
-        public int batchSize() {
-            return 100;
-        }
-    }));
+    final FailurePolicy policy = new FailurePolicy(new Backoff(new TestRetrySettings(3)));
 
     @Test
     void anAttemptCountsAndTheLastAllowedOneMakesTheChangeDead() {
