@@ -23,6 +23,7 @@ import io.cozecdc.common.InstanceId;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.failures.FailureCodes;
+import io.cozecdc.sink.CreateAttempts;
 import io.cozecdc.sink.KnowledgeBase;
 import io.cozecdc.sink.KnowledgeBase.NewDocument;
 import io.cozecdc.sink.SinkErrorKind;
@@ -206,6 +207,12 @@ public class ConfigDelivery {
             List<String> opened) {
         if (refused.get()) {
             return Uni.createFrom().item(call.stream().map(p -> (Outcome) held(p.change(), "configuration refused by Coze")).toList());
+        }
+        if (!intentSettings.enabled()) {
+            return coze.create(config.datasetId(), CreateAttempts.of(call.stream().map(Pending::newDocument).toList()))
+                    .chain(created -> matched(call, List.of(), created, answered))
+                    .onFailure(SinkException.class)
+                    .recoverWithUni(e -> failedCall(config, call, (SinkException) e, refused, answered, opened));
         }
         IntentCall intentCall = new IntentCall(config, call.stream().map(Pending::change).toList(),
                 call.stream().map(Pending::document).toList(), intents, leases, intentSettings, instance.id());

@@ -10,6 +10,15 @@ import io.smallrye.config.WithDefault;
 public interface IntentSettings {
 
     /**
+     * Record a create intent for every document before its create call is sent, so a call whose
+     * answer is lost (or a crash before the commit) is settled within seconds. With {@code false}
+     * documents are named when the batch is planned and such a document is left to reconciliation
+     * ({@code cdc.reconcile.*}, minutes); for measuring what intents cost. Default true.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
      * How long an open intent stays with the replica that sent its call without being renewed (the
      * replica renews it every {@code cdc.leases.renew-interval} while the call and its commit run).
      * The intents of a replica that died are resolved by any replica this long after its last

@@ -43,6 +43,7 @@ final class DrainScenario implements Scenario {
 
         Variant defaults = drainAll(run, "default", Map.of(), rows);
         Variant unlimited = drainAll(run, "no-rate-limit", Map.of("coze.rate-limit-per-second", "100000"), rows);
+        Variant noIntents = drainAll(run, "no-intents", Map.of("cdc.intents.enabled", "false"), rows);
         Map<String, String> seed = new LinkedHashMap<>();
         seed.put("coze.documents-per-create", "1");
         seed.put("coze.max-concurrency", "1");
@@ -71,6 +72,9 @@ final class DrainScenario implements Scenario {
         r.figure("a2_no_rate_limit_changes_per_s", "(a′) default settings but rate limit lifted", unlimited.rate, "changes/s");
         r.figure("ratio_a2_over_c", "a′ / c", unlimited.rate / physical, "");
         r.figure("ratio_a2_over_fake_ceiling", "a′ / measured fake ceiling", unlimited.rate / ceiling, "");
+        r.figure("e_no_intents_changes_per_s", "(e) default settings but create intents off (cdc.intents.enabled=false)",
+                noIntents.rate, "changes/s");
+        r.figure("ratio_a_over_e", "**a / e**: the drain with create intents ÷ without", defaults.rate / noIntents.rate, "");
         r.figure("a_drain_seconds", "(a) time to drain the backlog (first to last document)", defaults.seconds, "s");
         r.text("a_calls", "(a) Coze calls", "create " + defaults.creates + ", progress " + defaults.progress + ", delete "
                 + defaults.deletes + ", list " + defaults.lists);
@@ -88,10 +92,12 @@ final class DrainScenario implements Scenario {
         r.figure("d_throttled_calls", "(d) calls Coze refused as over its quota", throttled.refused, "calls");
         r.figure("d_documents", "(d) documents at the end (one per row expected)", throttled.documents, "documents");
         r.figure("d_dead_letters", "(d) dead letters at the end", throttled.dead, "failures");
-        r.json("variants", Map.of("default", defaults, "no_rate_limit", unlimited, "seed_like", baseline,
-                "throttled", throttled.variant));
+        r.json("variants", Map.of("default", defaults, "no_rate_limit", unlimited, "no_intents", noIntents,
+                "seed_like", baseline, "throttled", throttled.variant));
 
         r.target("drain ≥ 80 % of the physical limit (a / c)", defaults.rate / physical, "", "≥ 0.80", defaults.rate / physical >= 0.8);
+        r.target("create intents cost < 10 % of the drain (a / e)", defaults.rate / noIntents.rate, "", "> 0.90",
+                defaults.rate / noIntents.rate > 0.9);
         r.target("drain ≥ 20× the seed-like baseline (a / b)", defaults.rate / baseline.rate, "×", "≥ 20", defaults.rate / baseline.rate >= 20);
         r.note("Throughput counts documents as the fake received them (CREATED events), first to last; every change is "
                 + "a product insert, so one change is one document.");
