@@ -8,12 +8,26 @@ import java.util.List;
  *
  * @param fields   columns to keep, in the order to render them; empty means every column
  * @param template optional Qute template rendering one row; null means "field: value" lines
+ * @param related  tables whose rows are rendered into each row's document; empty for none
  */
 public record SyncConfig(long id, String name, String tableName, long datasetId, List<String> fields, String template,
-        boolean enabled, ConfigStatus status, String statusReason, Instant createdAt, Instant updatedAt) {
+        boolean enabled, ConfigStatus status, String statusReason, Instant createdAt, Instant updatedAt,
+        List<Relation> related) {
 
     public SyncConfig {
         fields = fields == null ? List.of() : List.copyOf(fields);
+        related = related == null ? List.of() : List.copyOf(related);
+    }
+
+    /** A configuration without related tables. */
+    public SyncConfig(long id, String name, String tableName, long datasetId, List<String> fields, String template,
+            boolean enabled, ConfigStatus status, String statusReason, Instant createdAt, Instant updatedAt) {
+        this(id, name, tableName, datasetId, fields, template, enabled, status, statusReason, createdAt, updatedAt, List.of());
+    }
+
+    /** True when documents are built from more than the configuration's own table. */
+    public boolean hasRelations() {
+        return !related.isEmpty();
     }
 
     /** True when changes should reach Coze now. */

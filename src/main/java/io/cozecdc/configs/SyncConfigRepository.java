@@ -22,18 +22,18 @@ import io.cozecdc.common.Timestamps;
 public class SyncConfigRepository {
 
     static final String COLUMNS = "id, name, table_name, dataset_id, fields, template, enabled, status, status_reason, "
-            + "created_at, updated_at";
+            + "created_at, updated_at, related";
     static final String FIND_ENABLED = "SELECT " + COLUMNS + " FROM sync_configs WHERE enabled = 1 ORDER BY id";
     static final String FIND_ALL = "SELECT " + COLUMNS + " FROM sync_configs ORDER BY id";
     static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM sync_configs WHERE id = ?";
     static final String FIND_BY_NAME = "SELECT " + COLUMNS + " FROM sync_configs WHERE name = ?";
     static final String INSERT = """
             INSERT INTO sync_configs (name, table_name, dataset_id, fields, template, enabled, status, status_reason,
-                                      created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                      created_at, updated_at, related)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     static final String UPDATE = """
             UPDATE sync_configs SET name = ?, table_name = ?, dataset_id = ?, fields = ?, template = ?, enabled = ?,
-                                    status = ?, status_reason = ?, updated_at = ?
+                                    status = ?, status_reason = ?, updated_at = ?, related = ?
              WHERE id = ?""";
     static final String SET_STATUS = "UPDATE sync_configs SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?";
     /** Moves a config out of ERROR only if it is still in ERROR (a concurrent edit wins). */
@@ -50,7 +50,8 @@ public class SyncConfigRepository {
      * replica that made it (updated_at comes from that clock, so MAX(updated_at) could miss an edit).
      */
     static final String LAST_CHANGE = "SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('|', id, name, table_name, "
-            + "dataset_id, fields, COALESCE(template, '-'), enabled, status, COALESCE(status_reason, '-'), updated_at))), 0) "
+            + "dataset_id, fields, COALESCE(template, '-'), enabled, status, COALESCE(status_reason, '-'), updated_at, "
+            + "COALESCE(related, '-')))), 0) "
             + "FROM sync_configs";
 
     private final Pool pool;
@@ -82,11 +83,12 @@ public class SyncConfigRepository {
         Tuple params = Tuple.tuple().addString(c.name()).addString(c.tableName()).addLong(c.datasetId())
                 .addString(fieldsJson(c.fields())).addString(c.template()).addBoolean(c.enabled())
                 .addString(c.status().name()).addString(BoundedText.cut(c.statusReason(), BoundedText.REASON))
-                .addLocalDateTime(Timestamps.toDb(c.createdAt())).addLocalDateTime(Timestamps.toDb(c.updatedAt()));
+                .addLocalDateTime(Timestamps.toDb(c.createdAt())).addLocalDateTime(Timestamps.toDb(c.updatedAt()))
+                .addString(RelationsJson.encode(c.related()));
         return client.preparedQuery(INSERT).execute(params).map(rows -> {
             long id = rows.property(io.vertx.mutiny.mysqlclient.MySQLClient.LAST_INSERTED_ID);
             return new SyncConfig(id, c.name(), c.tableName(), c.datasetId(), c.fields(), c.template(), c.enabled(),
-                    c.status(), c.statusReason(), c.createdAt(), c.updatedAt());
+                    c.status(), c.statusReason(), c.createdAt(), c.updatedAt(), c.related());
         });
     }
 
@@ -95,7 +97,8 @@ public class SyncConfigRepository {
         Tuple params = Tuple.tuple().addString(c.name()).addString(c.tableName()).addLong(c.datasetId())
                 .addString(fieldsJson(c.fields())).addString(c.template()).addBoolean(c.enabled())
                 .addString(c.status().name()).addString(BoundedText.cut(c.statusReason(), BoundedText.REASON))
-                .addLocalDateTime(Timestamps.toDb(c.updatedAt())).addLong(c.id());
+                .addLocalDateTime(Timestamps.toDb(c.updatedAt())).addString(RelationsJson.encode(c.related()))
+                .addLong(c.id());
         return client.preparedQuery(UPDATE).execute(params).map(rows -> rows.rowCount() > 0);
     }
 
@@ -149,7 +152,8 @@ public class SyncConfigRepository {
         return new SyncConfig(row.getLong("id"), row.getString("name"), row.getString("table_name"),
                 row.getLong("dataset_id"), fields, row.getString("template"), row.getBoolean("enabled"),
                 ConfigStatus.valueOf(row.getString("status")), row.getString("status_reason"),
-                Timestamps.fromDb(row.getLocalDateTime("created_at")), Timestamps.fromDb(row.getLocalDateTime("updated_at")));
+                Timestamps.fromDb(row.getLocalDateTime("created_at")), Timestamps.fromDb(row.getLocalDateTime("updated_at")),
+                RelationsJson.decode(row.getValue("related")));
     }
 
     private static List<SyncConfig> all(RowSet<Row> rows) {
