@@ -20,7 +20,7 @@ import io.cozecdc.capture.TriggerService;
 import io.cozecdc.capture.TriggerState;
 import io.cozecdc.common.Sql;
 import io.cozecdc.configs.ConfigRegistry;
-import io.cozecdc.configs.ConfigStatus;
+import io.cozecdc.configs.ConfigLifecycle;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.FailureRepository;
@@ -46,11 +46,13 @@ public class SyncConfigService {
     private final LedgerRepository ledger;
     private final FailureRepository failures;
     private final BackfillRepository backfills;
+    private final ConfigLifecycle lifecycle;
     private final Clock clock;
 
     public SyncConfigService(Pool pool, SyncConfigRepository configs, SyncConfigValidator validator, TriggerService triggers,
             TableDescriber describer, ConfigRegistry registry, SyncedDocumentRepository synced, LedgerRepository ledger,
-            FailureRepository failures, BackfillRepository backfills, Clock clock) {
+            FailureRepository failures, BackfillRepository backfills, ConfigLifecycle lifecycle, Clock clock) {
+        this.lifecycle = lifecycle;
         this.pool = pool;
         this.configs = configs;
         this.validator = validator;
@@ -93,10 +95,8 @@ public class SyncConfigService {
                 }))
                 .call(valid -> valid.enabled() ? ensureTriggers(valid.tableName()) : Uni.createFrom().voidItem())
                 .chain(valid -> {
-                    Instant now = clock.instant();
-                    SyncConfig config = new SyncConfig(0, valid.name(), valid.tableName(), valid.datasetId(), valid.fields(),
-                            valid.template(), valid.enabled(), valid.enabled() ? ConfigStatus.ACTIVE : ConfigStatus.PAUSED,
-                            valid.enabled() ? null : "created disabled", now, now);
+                    SyncConfig config = lifecycle.created(new SyncConfig(0, valid.name(), valid.tableName(),
+                            valid.datasetId(), valid.fields(), valid.template(), valid.enabled(), null, null, null, null));
                     return configs.insert(pool, config).onFailure(SyncConfigService::isDuplicate)
                             .transform(e -> ApiException.conflict("a sync configuration named '" + valid.name() + "' already exists"));
                 })
@@ -121,11 +121,10 @@ public class SyncConfigService {
             if (!fixed.isEmpty()) {
                 return Uni.createFrom().failure(ApiException.invalid(fixed));
             }
-            boolean enabling = valid.enabled() && !current.enabled();
-            ConfigStatus status = !valid.enabled() ? ConfigStatus.PAUSED : enabling ? ConfigStatus.ACTIVE : current.status();
-            String reason = !valid.enabled() ? "disabled" : enabling ? null : current.statusReason();
-            SyncConfig updated = new SyncConfig(id, valid.name(), current.tableName(), current.datasetId(), valid.fields(),
-                    valid.template(), valid.enabled(), status, reason, current.createdAt(), clock.instant());
+            SyncConfig edit = new SyncConfig(id, valid.name(), current.tableName(), current.datasetId(), valid.fields(),
+                    valid.template(), valid.enabled(), null, null, null, null, current.related());
+            boolean enabling = ConfigLifecycle.enables(current, edit);
+            SyncConfig updated = lifecycle.edited(current, edit);
             return (valid.enabled() ? ensureTriggers(current.tableName()) : Uni.createFrom().voidItem())
                     .chain(() -> configs.update(pool, updated))
                     .onFailure(SyncConfigService::isDuplicate)
@@ -140,8 +139,7 @@ public class SyncConfigService {
     public Uni<SyncConfigView> enable(long id) {
         return find(id)
                 .call(c -> ensureTriggers(c.tableName()))
-                .call(c -> configs.update(pool, new SyncConfig(c.id(), c.name(), c.tableName(), c.datasetId(), c.fields(),
-                        c.template(), true, ConfigStatus.ACTIVE, null, c.createdAt(), clock.instant())))
+                .call(c -> configs.update(pool, lifecycle.enabled(c)))
                 .call(c -> failures.makeDueNow(id, clock.instant()))
                 .invoke(c -> Log.infof("Sync configuration '%s' enabled", c.name()))
                 .call(c -> registry.refresh())
@@ -151,8 +149,7 @@ public class SyncConfigService {
     /** Stops syncing at once; changes meanwhile are not queued (resync to catch up later). */
     public Uni<SyncConfigView> disable(long id) {
         return find(id)
-                .call(c -> configs.update(pool, new SyncConfig(c.id(), c.name(), c.tableName(), c.datasetId(), c.fields(),
-                        c.template(), false, ConfigStatus.PAUSED, "disabled", c.createdAt(), clock.instant())))
+                .call(c -> configs.update(pool, lifecycle.disabled(c)))
                 .invoke(c -> Log.infof("Sync configuration '%s' disabled", c.name()))
                 .call(c -> registry.refresh())
                 .chain(c -> get(id));

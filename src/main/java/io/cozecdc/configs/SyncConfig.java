@@ -25,6 +25,11 @@ public record SyncConfig(long id, String name, String tableName, long datasetId,
         this(id, name, tableName, datasetId, fields, template, enabled, status, statusReason, createdAt, updatedAt, List.of());
     }
 
+    /** This configuration with another lifecycle state; only {@link ConfigLifecycle} decides which. */
+    SyncConfig withStatus(boolean enabled, ConfigStatus status, String reason, Instant at) {
+        return new SyncConfig(id, name, tableName, datasetId, fields, template, enabled, status, reason, createdAt, at, related);
+    }
+
     /** True when documents are built from more than the configuration's own table. */
     public boolean hasRelations() {
         return !related.isEmpty();

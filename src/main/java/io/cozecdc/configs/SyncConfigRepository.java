@@ -102,13 +102,14 @@ public class SyncConfigRepository {
         return client.preparedQuery(UPDATE).execute(params).map(rows -> rows.rowCount() > 0);
     }
 
-    public Uni<Void> setStatus(long id, ConfigStatus status, String reason, Instant at) {
+    /** Only {@link ConfigLifecycle} changes a status. */
+    Uni<Void> setStatus(long id, ConfigStatus status, String reason, Instant at) {
         return pool.preparedQuery(SET_STATUS).execute(Tuple.of(status.name(), BoundedText.cut(reason, BoundedText.REASON), Timestamps.toDb(at), id))
                 .replaceWithVoid();
     }
 
-    /** ERROR → ACTIVE; true when the config was in ERROR. */
-    public Uni<Boolean> clearError(long id, Instant at) {
+    /** ERROR → ACTIVE; true when the config was in ERROR. Only {@link ConfigLifecycle} changes a status. */
+    Uni<Boolean> clearError(long id, Instant at) {
         return pool.preparedQuery(CLEAR_ERROR).execute(Tuple.of(Timestamps.toDb(at), id)).map(r -> r.rowCount() > 0);
     }
 

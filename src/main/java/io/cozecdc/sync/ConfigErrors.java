@@ -12,10 +12,10 @@ import io.smallrye.mutiny.Uni;
 import io.cozecdc.common.JobControl;
 import io.cozecdc.common.JobRounds;
 import io.cozecdc.common.JobSettings;
+import io.cozecdc.configs.ConfigLifecycle;
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
-import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.FailureRepository;
 import io.cozecdc.sink.KnowledgeBase;
 import io.cozecdc.sink.SinkException;
@@ -29,7 +29,7 @@ import io.cozecdc.sink.SinkException;
 @ApplicationScoped
 public class ConfigErrors {
 
-    private final SyncConfigRepository configs;
+    private final ConfigLifecycle lifecycle;
     private final ConfigRegistry registry;
     private final FailureRepository failures;
     /** How often a failed status write is tried again before it is reported. */
@@ -42,11 +42,11 @@ public class ConfigErrors {
     private final JobRounds rounds;
     private final JobSettings jobs;
 
-    public ConfigErrors(SyncConfigRepository configs, ConfigRegistry registry, FailureRepository failures, KnowledgeBase coze,
+    public ConfigErrors(ConfigLifecycle lifecycle, ConfigRegistry registry, FailureRepository failures, KnowledgeBase coze,
             JobControl control, Clock clock, JobRounds rounds, JobSettings jobs) {
         this.rounds = rounds;
         this.jobs = jobs;
-        this.configs = configs;
+        this.lifecycle = lifecycle;
         this.registry = registry;
         this.failures = failures;
         this.coze = coze;
@@ -59,7 +59,7 @@ public class ConfigErrors {
         String reason = "Coze refused the configuration: " + error.describe();
         Log.errorf("Sync configuration '%s' (table %s, dataset %d) is now in ERROR: %s. Its changes are held "
                 + "until Coze accepts it again.", config.name(), config.tableName(), config.datasetId(), reason);
-        return configs.setStatus(config.id(), ConfigStatus.ERROR, reason, clock.instant())
+        return lifecycle.refused(config.id(), reason)
                 // a lost write would leave the config ACTIVE (its changes retried against Coze's refusal, no
                 // alert): try it a few times, and say so when it still fails
                 .onFailure().retry().withBackOff(STATUS_RETRY_BACKOFF).atMost(STATUS_WRITE_RETRIES)
@@ -90,7 +90,7 @@ public class ConfigErrors {
     }
 
     private Uni<Void> recover(SyncConfig config) {
-        return configs.clearError(config.id(), clock.instant()).chain(cleared -> {
+        return lifecycle.answered(config.id()).chain(cleared -> {
             if (!cleared) {
                 return Uni.createFrom().voidItem();
             }
