@@ -19,8 +19,9 @@ public class DemoRepository {
             + "VALUES (?, ?, ?, ?, ?, ?, ?)";
     static final String PRODUCT = "INSERT INTO products (id, sku, name, category, description, unit, unit_price, cost_price, "
             + "stock_quantity, supplier_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    static final String RECORD = "INSERT INTO inventory_records (id, product_id, warehouse, change_type, quantity, operator, note) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?)";
+    /** A stock movement some hours ago (the demo's history reads like one). */
+    static final String RECORD = "INSERT INTO inventory_records (id, product_id, warehouse, change_type, quantity, operator, note, "
+            + "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, NOW(3) - INTERVAL ? MINUTE)";
 
     private final Pool pool;
 
@@ -51,19 +52,20 @@ public class DemoRepository {
                 product(paper, "OF-001", "A4 复印纸 80g (500张)", "办公用品", "高白度，适用于激光与喷墨打印", "包", "26.90", "17.50", 530, office),
                 product(UUID.randomUUID().toString(), "OF-002", "中性笔 0.5mm 黑色 (12支)", "办公用品", null, "盒", "15.00", "7.20", 0, office));
         List<Tuple> records = List.of(
-                record(screwdriver, "杭州一号仓", "IN", 200, "张伟", "季度补货"),
-                record(screwdriver, "上海中心仓", "IN", 40, "李娜", null),
-                record(drill, "杭州一号仓", "OUT", 3, "张伟", "门店调拨"),
-                record(paper, "上海中心仓", "ADJUST", -10, "李娜", "盘点损耗"));
+                record(screwdriver, "杭州一号仓", "IN", 200, "张伟", "季度补货", 3 * 24 * 60),
+                record(screwdriver, "上海中心仓", "IN", 40, "李娜", null, 26 * 60),
+                record(drill, "杭州一号仓", "OUT", 3, "张伟", "门店调拨", 5 * 60),
+                record(paper, "上海中心仓", "ADJUST", -10, "李娜", "盘点损耗", 45));
         return pool.preparedQuery(SUPPLIER).executeBatch(suppliers)
                 .chain(() -> pool.preparedQuery(PRODUCT).executeBatch(products))
                 .chain(() -> pool.preparedQuery(RECORD).executeBatch(records))
                 .replaceWithVoid();
     }
 
-    private static Tuple record(String product, String warehouse, String type, int quantity, String operator, String note) {
+    private static Tuple record(String product, String warehouse, String type, int quantity, String operator, String note,
+            int minutesAgo) {
         return Tuple.tuple().addString(UUID.randomUUID().toString()).addString(product).addString(warehouse).addString(type)
-                .addInteger(quantity).addString(operator).addString(note);
+                .addInteger(quantity).addString(operator).addString(note).addInteger(minutesAgo);
     }
 
     private static Tuple product(String id, String sku, String name, String category, String description, String unit, String price,
