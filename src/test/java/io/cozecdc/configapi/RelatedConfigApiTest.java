@@ -272,6 +272,18 @@ class RelatedConfigApiTest {
         assertThat(io.cozecdc.testing.FakeCozeResource.running().documentsCreated()).isZero();
     }
 
+    @Test
+    void theOpenApiDocumentDescribesRelatedWarningsAndRowsToCheck() {
+        var doc = new io.swagger.v3.parser.OpenAPIV3Parser()
+                .readContents(io.restassured.RestAssured.given().get("/q/openapi?format=json").asString()).getOpenAPI();
+        var schemas = doc.getComponents().getSchemas();
+        assertThat(schemas.get("SyncConfigRequest").getProperties()).containsKey("related");
+        assertThat(schemas.get("Relation").getProperties()).containsKeys("name", "table", "join", "fields", "orderBy", "limit", "related");
+        assertThat(schemas.get("SyncConfig").getProperties()).containsKeys("related", "warnings", "rowsToCheck");
+        assertThat(((io.swagger.v3.oas.models.media.Schema<?>) schemas.get("SyncConfig").getProperties().get("rowsToCheck")).getDescription())
+                .contains("how many rows");
+    }
+
     private static String body(String related) {
         return "{\"name\": \"p\", \"tableName\": \"products\", \"datasetId\": \"" + DATASET + "\", \"fields\": [\"name\"], \"related\": "
                 + related + "}";
