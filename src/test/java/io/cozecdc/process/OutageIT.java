@@ -32,6 +32,7 @@ import io.cozecdc.testing.process.TcpProxy;
  * ACTIVE, and everything drains afterwards without a dead letter).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(1) // start order of the parallel ITs: see the failsafe configuration in the pom
 class OutageIT {
 
     static final String COZE_TOKEN = "coze-token-outage-77aa";
