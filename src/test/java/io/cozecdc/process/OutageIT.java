@@ -32,6 +32,7 @@ import io.cozecdc.testing.process.TcpProxy;
  * ACTIVE, and everything drains afterwards without a dead letter).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(1) // start order of the parallel ITs: see the failsafe configuration in the pom
 class OutageIT {
 
     static final String COZE_TOKEN = "coze-token-outage-77aa";
@@ -57,6 +58,10 @@ class OutageIT {
                 .quickTimings()
                 .setting("cdc.ops.metrics-refresh", "1s")
                 .setting("coze.request-timeout", "3s")
+                // the claims of the batches the database outage broke come back soon after it, not after
+                // the production lease of 2 minutes (renewals every 2 s keep the lease of running batches)
+                .setting("cdc.poll.lease", "10s")
+                .setting("cdc.leases.renew-interval", "2s")
                 .start();
         sql = db.testDb();
         dataset = coze.createDataset("outage-kb");

@@ -28,6 +28,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * exits within the Kubernetes grace period leaving no claim behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(7) // start order of the parallel ITs: see the failsafe configuration in the pom
 class ProcessChaosIT {
 
     static final String COZE_TOKEN = "coze-token-chaos-4e1d";

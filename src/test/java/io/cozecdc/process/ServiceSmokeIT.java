@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import io.cozecdc.testing.TestDb;
@@ -19,6 +20,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * configuration created through the API turns an inserted row into a document. Also the smallest
  * example of the process launcher.
  */
+@Order(4) // start order of the parallel ITs: see the failsafe configuration in the pom
 class ServiceSmokeIT {
 
     @Test

