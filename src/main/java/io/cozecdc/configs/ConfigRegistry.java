@@ -68,6 +68,16 @@ public class ConfigRegistry {
         return repository.fingerprint().chain(this::load);
     }
 
+    /**
+     * Brings the registry up to what sync_configs holds now: one cheap query, and a read of the
+     * configurations only when they changed. A batch calls it right after its claim: every change it
+     * holds was committed before this read, so an edit committed before the change (through any
+     * replica) is seen before the change is routed and rendered.
+     */
+    public Uni<Void> catchUp() {
+        return repository.fingerprint().chain(fp -> fp.equals(snapshot.fingerprint()) ? Uni.createFrom().voidItem() : load(fp));
+    }
+
     /** Reads again only when sync_configs changed since the last read. */
     @Scheduled(every = "${cdc.configs.refresh-interval}", identity = "cdc-config-refresh",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -87,12 +87,20 @@ public class BatchProcessor {
     }
 
     /**
-     * Routes by the registry; when that leaves changes no enabled config wants, reads the configs again
-     * first and routes again. This replica's registry may be up to a refresh interval old: a config
-     * created or enabled through another replica just before the change was written must not see the
-     * change marked processed as unrouted.
+     * Routes by the registry, brought up to date first ({@link ConfigRegistry#catchUp}): this replica's
+     * registry may be up to a refresh interval old, and a configuration created, enabled or edited through
+     * another replica just before a change was written must neither see the change marked processed as
+     * unrouted nor have it rendered with its old fields or template (nothing would correct that document).
+     * When changes are still unrouted, reads the configurations again and routes again.
      */
     private Uni<Router.Routing> route(List<Change> changes) {
+        return registry.catchUp()
+                .onFailure().invoke(e -> Log.warnf("Could not check the sync configurations before routing: %s", e.getMessage()))
+                .onFailure().recoverWithNull()
+                .chain(() -> routeAfterCatchUp(changes));
+    }
+
+    private Uni<Router.Routing> routeAfterCatchUp(List<Change> changes) {
         Router.Routing routing = routeNow(changes);
         if (routing.unrouted().isEmpty()) {
             return Uni.createFrom().item(routing);

@@ -76,6 +76,28 @@ class StaleRegistryTest {
         assertThat(support.documentsByKey(dataset, "id").keySet()).containsExactly(id);
     }
 
+    /**
+     * Another replica changes the template (its PUT, played by SQL) and a row changes right after: this
+     * replica claims the change before its periodic refresh would see the edit. Rendered with the old
+     * template, the document would stay old for good (nothing changes the row again). It must carry the
+     * new template.
+     */
+    @Test
+    void aChangeWrittenRightAfterAnEditThroughAnotherReplicaUsesTheEdit() {
+        enableThroughAnotherReplica();
+        registry.refresh().await().atMost(PipelineSupport.WAIT);
+        support.start();
+        for (int n = 0; n < 5; n++) {
+            int i = n;
+            String template = "id: {id}\nedit " + i + ": {name}";
+            support.db().update("UPDATE sync_configs SET template = ?, updated_at = NOW(3) WHERE id = ?", template, late.id());
+            String id = support.insertProduct("E" + i, "after edit " + i, "1.00", null, 1);
+            await().atMost(PipelineSupport.WAIT).until(() -> support.documentsByKey(dataset, "id").containsKey(id));
+            assertThat(support.documentsByKey(dataset, "id").get(id)).singleElement()
+                    .satisfies(doc -> assertThat(doc.content()).contains("edit " + i + ": after edit " + i));
+        }
+    }
+
     private void enableThroughAnotherReplica() {
         support.db().update("UPDATE sync_configs SET enabled = 1, status = 'ACTIVE', updated_at = NOW(3) WHERE id = ?", late.id());
     }
