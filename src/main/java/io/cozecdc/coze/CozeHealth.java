@@ -20,7 +20,7 @@ public class CozeHealth implements SinkHealth {
     /** Consecutive retryable failures after which Coze counts as down. */
     static final int DOWN_AFTER = 5;
     private static final Duration FIRST_PROBE = Duration.ofSeconds(1);
-    private static final Duration MAX_PROBE = Duration.ofSeconds(30);
+    private final Duration maxProbe;
 
     private final Clock clock;
     private int consecutiveFailures;
@@ -31,8 +31,9 @@ public class CozeHealth implements SinkHealth {
     private String lastError;
     private String authRefusal;
 
-    public CozeHealth(Clock clock) {
+    public CozeHealth(Clock clock, CozeSettings settings) {
         this.clock = clock;
+        this.maxProbe = settings.downProbeMax().compareTo(FIRST_PROBE) < 0 ? FIRST_PROBE : settings.downProbeMax();
     }
 
     /** A call got a well-formed answer (success or a business error): Coze is up. */
@@ -68,7 +69,7 @@ public class CozeHealth implements SinkHealth {
         lastError = error;
         if (consecutiveFailures >= DOWN_AFTER) {
             probeAt = lastFailure.plus(probeDelay);
-            probeDelay = probeDelay.multipliedBy(2).compareTo(MAX_PROBE) > 0 ? MAX_PROBE : probeDelay.multipliedBy(2);
+            probeDelay = probeDelay.multipliedBy(2).compareTo(maxProbe) > 0 ? maxProbe : probeDelay.multipliedBy(2);
         }
     }
 

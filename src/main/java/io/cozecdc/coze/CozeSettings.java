@@ -73,6 +73,13 @@ public interface CozeSettings {
     @WithDefault("200ms")
     Duration callRetryBackoff();
 
+    /**
+     * While Coze looks down, the pause before the next call that probes it doubles from 1 s up to this.
+     * Default 30 s.
+     */
+    @WithDefault("30s")
+    Duration downProbeMax();
+
     /** Largest request body Coze accepts (documented cap: 15 MB). */
     @WithDefault("15728640")
     long maxBodyBytes();
