@@ -178,17 +178,7 @@ public class BackfillRepository {
      * be compared as a double and lose precision past 2^53), binary keys from hex, text as text.
      */
     public static String keyParameter(TableSchema schema) {
-        String type = schema.key().dataType();
-        if (schema.key().isBinary()) {
-            return "UNHEX(?)";
-        }
-        if (type.endsWith("int")) {
-            return schema.key().columnType().contains("unsigned") ? "CAST(? AS UNSIGNED)" : "CAST(? AS SIGNED)";
-        }
-        if (type.equals("decimal")) {
-            return "CAST(? AS DECIMAL(65, 30))";
-        }
-        return "?";
+        return schema.keyParameter();
     }
 
     static BackfillJob from(Row row) {

@@ -26,10 +26,17 @@ public record SyncConfigView(
         @Schema(example = "2026-12-02T08:15:30.120Z") Instant createdAt,
         @Schema(example = "2026-12-02T09:40:02.511Z") Instant updatedAt,
         ConfigStats stats,
-        @Schema(description = "The latest backfill, if any") BackfillView backfill) {
+        @Schema(description = "The latest backfill, if any") BackfillView backfill,
+        @Schema(description = "Re-rendering because related rows changed; absent for a configuration without relations")
+        FanoutView fanout) {
 
     static SyncConfigView of(SyncConfig c, ConfigStats stats, BackfillView backfill) {
+        return of(c, stats, backfill, null);
+    }
+
+    static SyncConfigView of(SyncConfig c, ConfigStats stats, BackfillView backfill, FanoutView fanout) {
         return new SyncConfigView(c.id(), c.name(), c.tableName(), Long.toString(c.datasetId()), c.fields(), c.template(),
-                c.enabled(), c.status().name(), c.statusReason(), c.createdAt(), c.updatedAt(), stats, backfill);
+                c.enabled(), c.status().name(), c.statusReason(), c.createdAt(), c.updatedAt(), stats, backfill,
+                c.hasRelations() ? fanout : null);
     }
 }

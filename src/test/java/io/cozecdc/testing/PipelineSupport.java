@@ -62,7 +62,7 @@ public class PipelineSupport {
         db.execute("DELETE FROM products", "DELETE FROM suppliers", "DELETE FROM inventory_records",
                 "DELETE FROM sync_configs", "DELETE FROM synced_documents", "DELETE FROM coze_documents",
                 "DELETE FROM sync_failures", "DELETE FROM data_change_logs", "DELETE FROM cdc_job_leases",
-                "DELETE FROM create_intents");
+                "DELETE FROM create_intents", "DELETE FROM fanout_jobs", "DELETE FROM document_dependencies");
         FakeCozeResource.running().reset();
         for (String table : SAMPLE_TABLES) {
             CaptureStatus status = triggers.status(table).await().atMost(WAIT);
