@@ -178,7 +178,7 @@ public class BackfillRepository {
      * be compared as a double and lose precision past 2^53), binary keys from hex, text as text.
      */
     public static String keyParameter(TableSchema schema) {
-        return schema.keyParameter();
+        return TriggerSqlGenerator.keyParameter(schema);
     }
 
     static BackfillJob from(Row row) {

@@ -25,24 +25,6 @@ public record TableSchema(String table, ColumnInfo key, List<ColumnInfo> columns
         return columns.stream().map(ColumnInfo::name).toList();
     }
 
-    /**
-     * How a key given as text is compared with the key column: integers as integers (a string would
-     * be compared as a double and lose precision past 2^53), binary keys from hex, text as text.
-     */
-    public String keyParameter() {
-        String type = key.dataType();
-        if (key.isBinary()) {
-            return "UNHEX(?)";
-        }
-        if (type.endsWith("int")) {
-            return key.columnType().contains("unsigned") ? "CAST(? AS UNSIGNED)" : "CAST(? AS SIGNED)";
-        }
-        if (type.equals("decimal")) {
-            return "CAST(? AS DECIMAL(65, 30))";
-        }
-        return "?";
-    }
-
     public Optional<ColumnInfo> column(String name) {
         return columns.stream().filter(c -> c.name().equals(name)).findFirst();
     }

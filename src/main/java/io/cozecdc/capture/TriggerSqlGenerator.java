@@ -157,6 +157,25 @@ public class TriggerSqlGenerator {
         return jsonObject(schema, row);
     }
 
+    /**
+     * How a key given as text (the form {@link #keyExpression} writes) is compared with the key column:
+     * integers as integers (a string would be compared as a double and lose precision past 2^53), binary
+     * keys from hex, text as text. One {@code ?} placeholder.
+     */
+    public static String keyParameter(TableSchema schema) {
+        String type = schema.key().dataType();
+        if (schema.key().isBinary()) {
+            return "UNHEX(?)";
+        }
+        if (type.endsWith("int")) {
+            return schema.key().columnType().contains("unsigned") ? "CAST(? AS UNSIGNED)" : "CAST(? AS SIGNED)";
+        }
+        if (type.equals("decimal")) {
+            return "CAST(? AS DECIMAL(65, 30))";
+        }
+        return "?";
+    }
+
     private static String keyText(TableSchema schema, String row) {
         String ref = row + "." + identifier(schema.key().name());
         return schema.key().isBinary() ? "HEX(" + ref + ")" : "CAST(" + ref + " AS CHAR)";

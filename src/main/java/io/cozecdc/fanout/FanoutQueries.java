@@ -101,7 +101,7 @@ final class FanoutQueries {
     /** The SELECT of {@code ChangeLogRepository.insertSnapshots}: the given parent rows as SNAPSHOT rows for the config. */
     static Statement snapshots(TableSchema parent, long configId, List<String> keys) {
         String key = "t." + SqlText.identifier(parent.key().name());
-        String in = String.join(", ", java.util.Collections.nCopies(keys.size(), parent.keyParameter()));
+        String in = String.join(", ", java.util.Collections.nCopies(keys.size(), TriggerSqlGenerator.keyParameter(parent)));
         String sql = "SELECT " + SqlText.literal(parent.table()) + ", " + TriggerSqlGenerator.keyExpression(parent, "t")
                 + ", 'SNAPSHOT', " + TriggerSqlGenerator.rowJsonExpression(parent, "t") + ", ? FROM "
                 + SqlText.identifier(parent.table()) + " t WHERE " + key + " IN (" + in + ") ORDER BY " + key;

@@ -3,6 +3,8 @@ package io.cozecdc.sync;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +46,16 @@ public class TableColumns {
         return schema.columns(table)
                 .map(columns -> columns.stream().map(ColumnFormat::of).toList())
                 .invoke(columns -> cache.put(table, new Entry(columns, now)));
+    }
+
+    /** The columns of each table, by table name (the related tables of a configuration, say). */
+    public Uni<Map<String, List<ColumnFormat>>> of(Collection<String> tables) {
+        Map<String, List<ColumnFormat>> found = new LinkedHashMap<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String table : tables) {
+            chain = chain.chain(() -> of(table).invoke(columns -> found.put(table, columns)).replaceWithVoid());
+        }
+        return chain.map(x -> found);
     }
 
     private record Entry(List<ColumnFormat> columns, Instant readAt) {
