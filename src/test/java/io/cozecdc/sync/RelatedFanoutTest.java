@@ -1,5 +1,6 @@
 package io.cozecdc.sync;
 
+import static io.cozecdc.testing.Api.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,6 +31,7 @@ import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
+import io.cozecdc.testing.Scrape;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeDocument;
 
@@ -57,6 +59,12 @@ class RelatedFanoutTest {
     ConfigRegistry registry;
     @Inject
     Pool pool;
+    @Inject
+    BatchProcessor batches;
+    @Inject
+    io.cozecdc.fanout.FanoutWorker worker;
+    @Inject
+    io.cozecdc.ops.StateMetrics stateMetrics;
     String dataset;
 
     @BeforeEach
@@ -106,6 +114,44 @@ class RelatedFanoutTest {
                 + "AND target_config_id = ?", before, config.id())).isEqualTo(45);
         assertThat(support.db().count("SELECT COUNT(DISTINCT record_uuid) FROM data_change_logs WHERE id > ? "
                 + "AND operation_type = 'SNAPSHOT'", before)).isEqualTo(45);
+    }
+
+    @Test
+    void aFanOutIsVisibleInTheApiAndTheMetricsUntilItHasQueuedEveryDocument() {
+        SyncConfig config = productsWithRelations();
+        String acme = supplier("Acme", "Shanghai");
+        for (int i = 0; i < 45; i++) {
+            product("P-" + i, "product " + i, acme);
+        }
+        support.start();
+        awaitConverged();
+        support.stop();
+        Double queuedBefore = Scrape.now().value("cdc_fanout_documents_total", Map.of("config", "products-related"));
+
+        support.db().update("UPDATE suppliers SET city = 'Ningbo' WHERE id = ?", acme);
+        assertThat(batches.processBatch().await().atMost(PipelineSupport.WAIT)).isEqualTo(1);
+        String path = "/api/v1/sync-configs/" + config.id();
+        assertThat(api().get(path).then().statusCode(200).extract().jsonPath().getMap("fanout"))
+                .isEqualTo(Map.of("jobs", 1, "documentsQueued", 0));
+        stateMetrics.refresh().await().atMost(PipelineSupport.WAIT);
+        assertThat(Scrape.now().value("cdc_fanout_jobs", Map.of("config", "products-related"))).isEqualTo(1.0);
+
+        // one round runs the fan-out to its end: 45 keys, three chunks of at most 20
+        worker.runDue().await().atMost(PipelineSupport.WAIT);
+        assertThat(support.db().count("SELECT COUNT(*) FROM fanout_jobs")).isZero();
+        assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0 AND operation_type = 'SNAPSHOT' "
+                + "AND target_config_id = ?", config.id())).isEqualTo(45);
+        assertThat(api().get(path).then().statusCode(200).extract().jsonPath().getMap("fanout"))
+                .isEqualTo(Map.of("jobs", 0, "documentsQueued", 0));
+        stateMetrics.refresh().await().atMost(PipelineSupport.WAIT);
+        assertThat(Scrape.now().value("cdc_fanout_jobs", Map.of("config", "products-related"))).isEqualTo(0.0);
+        assertThat(Scrape.now().value("cdc_fanout_documents_total", Map.of("config", "products-related")))
+                .isEqualTo((queuedBefore == null ? 0 : queuedBefore) + 45);
+
+        support.start();
+        awaitConverged();
+        assertThat(byKey().values()).hasSize(45).allSatisfy(docs -> assertThat(docs).singleElement()
+                .satisfies(d -> assertThat(d.content()).contains("Ningbo")));
     }
 
     @Test
