@@ -31,11 +31,11 @@ final class FanoutQueries {
     }
 
     /** The next at most {@code limit} parent keys after {@code job.lastKey()}, as text, in byte order. */
-    static Statement candidates(TableSchema parent, RelationPath path, FanoutJob job, int limit) {
+    static Statement candidates(TableSchema parent, TableSchema related, RelationPath path, FanoutJob job, int limit) {
         Tuple params = Tuple.tuple();
         String after = job.lastKey() == null ? "" : " AND k > CAST(? AS BINARY)";
         StringBuilder sql = new StringBuilder("SELECT CAST(k AS CHAR CHARACTER SET utf8mb4) AS k_text FROM (");
-        String joined = joined(parent, path, job.joinValues(), params);
+        String joined = joined(parent, related, path, job.joinValues(), params);
         if (joined != null) {
             sql.append("(SELECT k FROM (").append(joined).append(") AS a WHERE 1 = 1").append(after)
                     .append(" ORDER BY k LIMIT ").append(limit).append(") UNION ");
@@ -56,10 +56,10 @@ final class FanoutQueries {
     /**
      * The parents joined to the row now, or null when a join value is NULL (nothing joins to NULL). Values are
      * compared as text, which the server converts to the column's type (numbers, dates) and which keeps an index
-     * on the parent's join column usable.
+     * on the parent's join column usable; a binary column's value, captured as base64, is decoded first.
      */
-    static String joined(TableSchema parent, RelationPath path, com.fasterxml.jackson.databind.node.ObjectNode values,
-            Tuple params) {
+    static String joined(TableSchema parent, TableSchema related, RelationPath path,
+            com.fasterxml.jackson.databind.node.ObjectNode values, Tuple params) {
         List<Relation> relations = path.relations();
         StringBuilder sql = new StringBuilder("SELECT CAST(").append(TriggerSqlGenerator.keyExpression(parent, "p0"))
                 .append(" AS BINARY) AS k FROM ").append(SqlText.identifier(parent.table())).append(" p0");
@@ -81,7 +81,9 @@ final class FanoutQueries {
             if (value == null || value.isNull()) {
                 return null;
             }
-            sql.append(first ? "" : " AND ").append(above).append('.').append(SqlText.identifier(e.getKey())).append(" = ?");
+            boolean binary = related.column(e.getValue()).map(c -> c.isBinary()).orElse(false);
+            sql.append(first ? "" : " AND ").append(above).append('.').append(SqlText.identifier(e.getKey()))
+                    .append(binary ? " = FROM_BASE64(?)" : " = ?");
             params.addString(text(value));
             first = false;
         }

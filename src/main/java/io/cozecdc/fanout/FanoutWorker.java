@@ -80,6 +80,12 @@ public class FanoutWorker {
                     List<Long> unfinished = java.util.Collections.synchronizedList(new ArrayList<>());
                     return Multi.createFrom().iterable(claimed)
                             .onItem().transformToUniAndConcatenate(job -> run(job, owner)
+                                    // one fan-out that fails (a relation whose join no longer fits the tables, the
+                                    // database blinked) must not hold up the others: it is tried again next round
+                                    .onFailure().recoverWithItem(e -> {
+                                        Log.warnf("%s failed, will retry: %s", job.describe(), e.getMessage());
+                                        return false;
+                                    })
                                     .invoke(done -> {
                                         if (!done) {
                                             unfinished.add(job.id());
@@ -101,15 +107,17 @@ public class FanoutWorker {
             Log.debugf("Dropping %s: its configuration or relation is gone or disabled", job.describe());
             return jobs.drop(job.id()).replaceWith(true);
         }
-        return describer.describe(config.tableName()).chain(parent -> steps(job, owner, config, path, parent));
+        return Uni.combine().all().unis(describer.describe(config.tableName()), describer.describe(job.table())).asTuple()
+                .chain(t -> steps(job, owner, config, path, t.getItem1(), t.getItem2()));
     }
 
-    private Uni<Boolean> steps(FanoutJob job, String owner, SyncConfig config, RelationPath path, TableSchema parent) {
+    private Uni<Boolean> steps(FanoutJob job, String owner, SyncConfig config, RelationPath path, TableSchema parent,
+            TableSchema related) {
         return jobs.pendingSnapshots(config.id(), settings.maxPending()).chain(pending -> {
             if (pending >= settings.maxPending()) {
                 return Uni.createFrom().item(false);
             }
-            return step(job, owner, config, path, parent).chain(next -> {
+            return step(job, owner, config, path, parent, related).chain(next -> {
                 if (next == null) {
                     return Uni.createFrom().item(false);
                 }
@@ -120,7 +128,7 @@ public class FanoutWorker {
                         }
                     }).replaceWith(true);
                 }
-                return steps(next, owner, config, path, parent);
+                return steps(next, owner, config, path, parent, related);
             });
         });
     }
@@ -129,8 +137,9 @@ public class FanoutWorker {
      * Copies the next chunk; returns the job as advanced, the same job when there was nothing left, or null
      * when the job is no longer this worker's to run (its lease passed, or a newer change restarted it).
      */
-    private Uni<FanoutJob> step(FanoutJob job, String owner, SyncConfig config, RelationPath path, TableSchema parent) {
-        FanoutQueries.Statement candidates = FanoutQueries.candidates(parent, path, job, settings.chunkSize());
+    private Uni<FanoutJob> step(FanoutJob job, String owner, SyncConfig config, RelationPath path, TableSchema parent,
+            TableSchema related) {
+        FanoutQueries.Statement candidates = FanoutQueries.candidates(parent, related, path, job, settings.chunkSize());
         return jobs.pool().preparedQuery(candidates.sql()).execute(candidates.params()).chain(rows -> {
             List<String> keys = new ArrayList<>();
             rows.forEach(r -> keys.add(r.getString(0)));
