@@ -90,6 +90,7 @@ class FanoutChaosIT {
         sql.update("UPDATE sync_configs SET related = ? WHERE id = ?",
                 "[{\"name\":\"supplier\",\"table\":\"suppliers\",\"join\":{\"supplier_id\":\"id\"},\"fields\":[\"name\"]}]",
                 configId);
+        service.terminate(Duration.ofSeconds(30));
         service.restart();
         service.api().post("/api/v1/sync-configs/" + configId + "/resync").then().statusCode(202);
         ExactState.awaitDrained(sql, Duration.ofSeconds(180));
