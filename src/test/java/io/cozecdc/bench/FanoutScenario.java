@@ -24,6 +24,7 @@ final class FanoutScenario implements Scenario {
     static final String RELATED = "[{\"name\":\"supplier\",\"table\":\"suppliers\",\"join\":{\"supplier_id\":\"id\"},"
             + "\"fields\":[\"name\",\"city\"]}]";
     static final String SUPPLIER = "00000000-0000-4000-8000-00000000f00d";
+    static final String WARM_UP = "00000000-0000-4000-8000-00000000beef";
 
     @Override
     public String id() {
@@ -50,7 +51,11 @@ final class FanoutScenario implements Scenario {
         try (ServiceProcess service = run.service("fanout", Map.of())
                 .jvmArgs("-Xmx256m", "-Xlog:gc:file=" + gcLog).start()) {
             run.sql().update("INSERT INTO suppliers (id, name, city) VALUES (?, 'First Supplier Co', 'Suzhou')", SUPPLIER);
-            drain = phase(run, service, "drain", rows, "supplier.name: First Supplier Co", () -> insertProducts(run, rows));
+            run.sql().update("INSERT INTO suppliers (id, name, city) VALUES (?, 'Warm-up Supplier Co', 'Suzhou')", WARM_UP);
+            // a warm-up drain of another supplier's products, so neither measured phase pays for the JIT
+            int warmUp = Math.max(200, rows / 5);
+            phase(run, service, "warm-up", warmUp, "supplier.name: Warm-up Supplier Co", () -> insertProducts(run, warmUp, WARM_UP));
+            drain = phase(run, service, "drain", rows, "supplier.name: First Supplier Co", () -> insertProducts(run, rows, SUPPLIER));
             fanout = phase(run, service, "fan-out", rows, "supplier.name: Renamed Supplier Co",
                     () -> run.sql().update("UPDATE suppliers SET name = 'Renamed Supplier Co' WHERE id = ?", SUPPLIER));
             outOfMemory = service.allLogs().contains("OutOfMemoryError");
@@ -75,6 +80,9 @@ final class FanoutScenario implements Scenario {
         r.figure("max_live_heap_mb", "largest heap kept after a collection", gc.maxLiveMb(), "MB");
         r.text("out_of_memory", "OutOfMemoryError in the service's log", outOfMemory);
         r.target("fan-out ≥ 80 % of the insert drain (a / f)", ratio, "", "≥ 0.80", ratio >= 0.8);
+        r.note("Before the drain, a warm-up drain of another supplier's products (a fifth as many, at least 200) runs in the "
+                + "same process, so neither measured phase pays for the JIT; the rename re-renders only the measured "
+                + "supplier's products.");
         r.note("Both phases run in one service process with the same configuration (products with their supplier's name "
                 + "and city), so both render row trees read with locking reads; each is timed from the commit of the "
                 + "business write to the last DONE event the fake recorded with the expected text, so both include "
@@ -117,11 +125,11 @@ final class FanoutScenario implements Scenario {
     }
 
     /** N products of the supplier, in one transaction. */
-    private static void insertProducts(BenchRun run, int rows) {
+    private static void insertProducts(BenchRun run, int rows, String supplier) {
         int tag = run.tag();
         run.sql().execute("INSERT INTO products (id, sku, name, category, unit, unit_price, stock_quantity, supplier_id, is_active) "
                 + "SELECT " + Workload.keySql(tag) + ", CONCAT('F" + tag + "-', n), CONCAT('Fan-out product ', n), 'tools', 'pcs', "
-                + "10.99 + n MOD 90, n MOD 1000, '" + SUPPLIER + "', 1 FROM " + Workload.sequence(0, rows));
+                + "10.99 + n MOD 90, n MOD 1000, '" + supplier + "', 1 FROM " + Workload.sequence(0, rows));
     }
 
     /** One measured phase: seconds from the commit to the last document done, CPU seconds of the database and the service. */
