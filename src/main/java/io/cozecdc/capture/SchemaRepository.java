@@ -29,6 +29,11 @@ public class SchemaRepository {
             SELECT COLUMN_NAME FROM information_schema.STATISTICS
              WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'
              ORDER BY SEQ_IN_INDEX""";
+    /** Every index with its columns in order; both MariaDB 10.6+ and MySQL 8 have these columns. */
+    static final String INDEXES = """
+            SELECT INDEX_NAME, NON_UNIQUE, COLUMN_NAME FROM information_schema.STATISTICS
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
+             ORDER BY INDEX_NAME, SEQ_IN_INDEX""";
     static final String TRIGGERS = """
             SELECT TRIGGER_NAME, EVENT_MANIPULATION, ACTION_STATEMENT FROM information_schema.TRIGGERS
              WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?""";
@@ -88,6 +93,23 @@ public class SchemaRepository {
     /** Primary-key column names in key order; empty when the table has no primary key. */
     public Uni<List<String>> primaryKey(String table) {
         return pool.preparedQuery(PRIMARY_KEY).execute(Tuple.of(table)).map(SchemaRepository::strings);
+    }
+
+    /** Every index of a table (the primary key as {@code PRIMARY}), each with its columns in index order. */
+    public Uni<List<IndexInfo>> indexes(String table) {
+        return pool.preparedQuery(INDEXES).execute(Tuple.of(table)).map(rows -> {
+            java.util.Map<String, IndexInfo> byName = new java.util.LinkedHashMap<>();
+            for (Row row : rows) {
+                String name = row.getString(0);
+                boolean unique = Integer.parseInt(String.valueOf(row.getValue(1))) == 0;
+                IndexInfo known = byName.get(name);
+                List<String> columns = new java.util.ArrayList<>(known == null ? List.of() : known.columns());
+                // an expression part of a MySQL 8 functional index has no column name
+                columns.add(row.getString(2) == null ? "" : row.getString(2));
+                byName.put(name, new IndexInfo(name, unique, columns));
+            }
+            return List.copyOf(byName.values());
+        });
     }
 
     /** The triggers defined on a table. */

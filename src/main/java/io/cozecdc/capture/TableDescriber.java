@@ -53,12 +53,13 @@ public class TableDescriber {
                         "its name is longer than " + TriggerSqlGenerator.maxTableNameLength()
                                 + " characters, so trigger names would exceed MySQL's 64-character limit"));
             }
-            return Uni.combine().all().unis(schema.primaryKey(table), schema.columns(table)).asTuple()
+            return Uni.combine().all().unis(schema.indexes(table), schema.columns(table)).asTuple()
                     .map(t -> toSchema(table, t.getItem1(), t.getItem2()));
         });
     }
 
-    private static TableSchema toSchema(String table, List<String> key, List<ColumnInfo> columns) {
+    private static TableSchema toSchema(String table, List<IndexInfo> indexes, List<ColumnInfo> columns) {
+        List<String> key = indexes.stream().filter(IndexInfo::isPrimary).findFirst().map(IndexInfo::columns).orElse(List.of());
         if (key.isEmpty()) {
             throw new UnsupportedTableException(table, "it has no primary key; add a single-column primary key");
         }
@@ -75,6 +76,6 @@ public class TableDescriber {
                     + ") can hold values longer than " + MAX_KEY_TEXT + " characters (as text; binary keys count as hex), "
                     + "the longest record key the change log holds; captured, such a row's insert would fail");
         }
-        return new TableSchema(table, keyColumn, columns);
+        return new TableSchema(table, keyColumn, columns, indexes);
     }
 }

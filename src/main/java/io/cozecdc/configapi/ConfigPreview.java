@@ -2,10 +2,12 @@ package io.cozecdc.configapi;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
 import io.cozecdc.capture.TableDescriber;
 import io.cozecdc.capture.TableSchema;
@@ -14,6 +16,7 @@ import io.cozecdc.changelog.Operation;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.sync.TableColumns;
+import io.cozecdc.sync.related.RelatedLoader;
 import io.cozecdc.sync.render.ColumnFormat;
 import io.cozecdc.sync.render.RenderException;
 import io.cozecdc.sync.render.RenderedDocument;
@@ -21,7 +24,8 @@ import io.cozecdc.sync.render.RowRenderer;
 
 /**
  * What a configuration would send: validates a request exactly as create does, then renders a few
- * current rows of its table with the pipeline's renderer. Saves nothing and calls no one.
+ * current rows of its table (with their related rows) with the pipeline's renderer. Saves nothing and
+ * calls no one. {@code cdc.capturedAt} shows the time of the preview.
  */
 @ApplicationScoped
 public class ConfigPreview {
@@ -36,9 +40,14 @@ public class ConfigPreview {
     private final TableColumns columns;
     private final Clock clock;
 
+    private final RelatedLoader loader;
+    private final Pool pool;
+
     public ConfigPreview(SyncConfigValidator validator, TableDescriber describer, PreviewRows rows, RowRenderer renderer,
-            TableColumns columns, Clock clock) {
+            TableColumns columns, RelatedLoader loader, Pool pool, Clock clock) {
         this.columns = columns;
+        this.loader = loader;
+        this.pool = pool;
         this.validator = validator;
         this.describer = describer;
         this.rows = rows;
@@ -46,24 +55,42 @@ public class ConfigPreview {
         this.clock = clock;
     }
 
-    /** The documents for the first rows in key order, or for the row with {@code recordKey} when given. */
+    /**
+     * The documents for the first rows in key order, or for the row with {@code recordKey} when given. With
+     * related tables, each row's tree is read as the pipeline reads it ({@link RelatedLoader}, without locks).
+     */
     public Uni<PreviewView> preview(SyncConfigRequest request, String recordKey) {
         return validator.validate(request).chain(valid -> describer.describe(valid.tableName()).chain(schema -> {
+            var now = clock.instant();
+            SyncConfig config = new SyncConfig(0, valid.name(), valid.tableName(), valid.datasetId(), valid.fields(),
+                    valid.template(), valid.enabled(), ConfigStatus.ACTIVE, null, now, now, valid.related());
             Uni<List<PreviewRows.SampleRow>> sample = recordKey == null ? rows.first(schema, SAMPLE_ROWS)
                     : rows.byKey(schema, recordKey);
-            return sample.chain(found -> columns.of(schema.table()).map(formats -> view(valid, schema, found, formats)));
+            return sample.chain(found -> trees(config, found))
+                    .chain(found -> Uni.combine().all().unis(columns.of(schema.table()), columns.of(RelatedLoader.tables(config)))
+                            .asTuple()
+                            .map(t -> view(config, schema, found, t.getItem1(), t.getItem2())));
         }));
     }
 
-    private PreviewView view(SyncConfigValidator.Valid valid, TableSchema schema, List<PreviewRows.SampleRow> found,
-            List<ColumnFormat> formats) {
-        var now = clock.instant();
-        SyncConfig config = new SyncConfig(0, valid.name(), valid.tableName(), valid.datasetId(), valid.fields(),
-                valid.template(), valid.enabled(), ConfigStatus.ACTIVE, null, now, now);
+    /** The rows as trees of the configuration's relations; a row deleted meanwhile is left out. */
+    private Uni<List<PreviewRows.SampleRow>> trees(SyncConfig config, List<PreviewRows.SampleRow> found) {
+        if (!config.hasRelations() || found.isEmpty()) {
+            return Uni.createFrom().item(found);
+        }
+        List<String> keys = found.stream().map(PreviewRows.SampleRow::recordKey).toList();
+        return loader.load(pool, config, keys, false).map(loaded -> keys.stream()
+                .filter(loaded.trees()::containsKey)
+                .map(k -> new PreviewRows.SampleRow(k, loaded.trees().get(k)))
+                .toList());
+    }
+
+    private PreviewView view(SyncConfig config, TableSchema schema, List<PreviewRows.SampleRow> found, List<ColumnFormat> formats,
+            Map<String, List<ColumnFormat>> related) {
         List<PreviewView.Document> documents = found.stream().map(row -> {
-            Change change = new Change(0, schema.table(), row.recordKey(), Operation.SNAPSHOT, row.data(), now, null);
+            Change change = new Change(0, schema.table(), row.recordKey(), Operation.SNAPSHOT, row.data(), config.createdAt(), null);
             try {
-                RenderedDocument doc = renderer.renderOnce(config, change, formats);
+                RenderedDocument doc = renderer.renderOnce(config, change, formats, related);
                 return new PreviewView.Document(row.recordKey(), doc.text(), doc.text().length(), doc.estimatedTokens(),
                         doc.missingFields(), null);
             } catch (RenderException e) {

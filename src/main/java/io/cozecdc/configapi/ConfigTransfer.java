@@ -44,7 +44,8 @@ public class ConfigTransfer {
     /** Every configuration, as an import would take it back. */
     public Uni<ConfigBundle> export() {
         return configs.findAll().map(all -> new ConfigBundle(all.stream().map(c -> new SyncConfigRequest(c.name(),
-                c.tableName(), Long.toString(c.datasetId()), c.fields(), c.template(), c.enabled())).toList()));
+                c.tableName(), Long.toString(c.datasetId()), c.fields(), c.template(), c.enabled(),
+                c.related().isEmpty() ? null : RelationRequest.of(c.related()))).toList()));
     }
 
     public String toYaml(ConfigBundle bundle) {
@@ -122,7 +123,7 @@ public class ConfigTransfer {
                 return dryRun ? Uni.createFrom().voidItem() : service.create(p.request()).replaceWithVoid();
             }
             boolean same = current.fields().equals(v.fields()) && java.util.Objects.equals(current.template(), v.template())
-                    && current.enabled() == v.enabled();
+                    && current.enabled() == v.enabled() && current.related().equals(v.related());
             if (same) {
                 unchanged.add(v.name());
                 return Uni.createFrom().voidItem();

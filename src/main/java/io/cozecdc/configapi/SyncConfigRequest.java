@@ -22,8 +22,17 @@ public record SyncConfigRequest(
         @JsonDeserialize(using = StrictStringDeserializer.class) String datasetId,
         @Schema(description = "Columns to send, in this order; empty or absent means every column",
                 example = "[\"id\", \"sku\", \"name\", \"unit_price\", \"stock_quantity\"]") List<String> fields,
-        @Schema(description = "Optional Qute template for a row's document. It sees the kept fields by name and "
-                + "{cdc.table}, {cdc.key}, {cdc.operation}", example = "{name} ({sku}) costs {unit_price} yuan, {stock_quantity} in stock")
+        @Schema(description = "Optional Qute template for a row's document. It sees the kept fields by name, each relation by "
+                + "its name ({supplier.name}; {#for m in movements}{m.warehouse}{/for}) and {cdc.table}, {cdc.key}, {cdc.operation}, "
+                + "{cdc.config}, {cdc.capturedAt} (when the row was captured, e.g. 2026-12-05 10:03, in cdc.render.time-zone)",
+                example = "{name} ({sku}) costs {unit_price} yuan, {stock_quantity} in stock")
         String template,
-        @Schema(description = "Sync now (default true)", example = "true") Boolean enabled) {
+        @Schema(description = "Sync now (default true)", example = "true") Boolean enabled,
+        @Schema(description = "Related tables whose rows are rendered into each row's document; empty or absent for none")
+        List<RelationRequest> related) {
+
+    /** A configuration without related tables. */
+    public SyncConfigRequest(String name, String tableName, String datasetId, List<String> fields, String template, Boolean enabled) {
+        this(name, tableName, datasetId, fields, template, enabled, null);
+    }
 }

@@ -21,6 +21,7 @@ import io.cozecdc.capture.TriggerState;
 import io.cozecdc.common.Sql;
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.ConfigStatus;
+import io.cozecdc.configs.Relation;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.FailureRepository;
@@ -98,19 +99,22 @@ public class SyncConfigService {
                                 + existing.id() + ")");
                     }
                 }))
-                .call(valid -> valid.enabled() ? ensureTriggers(valid.tableName()) : Uni.createFrom().voidItem())
+                .call(valid -> valid.enabled() ? ensureTriggers(tables(valid.tableName(), valid.related())) : Uni.createFrom().voidItem())
                 .chain(valid -> {
                     Instant now = clock.instant();
                     SyncConfig config = new SyncConfig(0, valid.name(), valid.tableName(), valid.datasetId(), valid.fields(),
                             valid.template(), valid.enabled(), valid.enabled() ? ConfigStatus.ACTIVE : ConfigStatus.PAUSED,
-                            valid.enabled() ? null : "created disabled", now, now);
+                            valid.enabled() ? null : "created disabled", now, now, valid.related());
                     return configs.insert(pool, config).onFailure(SyncConfigService::isDuplicate)
-                            .transform(e -> ApiException.conflict("a sync configuration named '" + valid.name() + "' already exists"));
-                })
-                .invoke(c -> Log.infof("Sync configuration '%s' created: table %s -> dataset %d, fields %s", c.name(),
-                        c.tableName(), c.datasetId(), c.fields().isEmpty() ? "all" : c.fields()))
-                .call(c -> registry.refresh())
-                .chain(this::view);
+                            .transform(e -> ApiException.conflict("a sync configuration named '" + valid.name() + "' already exists"))
+                            .invoke(c -> Log.infof("Sync configuration '%s' created: table %s -> dataset %d, fields %s%s", c.name(),
+                                    c.tableName(), c.datasetId(), c.fields().isEmpty() ? "all" : c.fields(),
+                                    c.hasRelations() ? ", related " + RelationRequest.of(c.related()).stream().map(RelationRequest::name).toList() : ""))
+                            .invoke(c -> warn(c.name(), valid.warnings()))
+                            .call(c -> registry.refresh())
+                            .chain(this::view)
+                            .map(view -> view.withWarnings(valid.warnings()));
+                });
     }
 
     /** Replaces the editable parts; the table and the dataset are fixed once created. */
@@ -132,23 +136,64 @@ public class SyncConfigService {
             ConfigStatus status = !valid.enabled() ? ConfigStatus.PAUSED : enabling ? ConfigStatus.ACTIVE : current.status();
             String reason = !valid.enabled() ? "disabled" : enabling ? null : current.statusReason();
             SyncConfig updated = new SyncConfig(id, valid.name(), current.tableName(), current.datasetId(), valid.fields(),
-                    valid.template(), valid.enabled(), status, reason, current.createdAt(), clock.instant());
-            return (valid.enabled() ? ensureTriggers(current.tableName()) : Uni.createFrom().voidItem())
+                    valid.template(), valid.enabled(), status, reason, current.createdAt(), clock.instant(), valid.related());
+            boolean rerender = valid.enabled() && rendersDifferently(current, updated);
+            return (valid.enabled() ? ensureTriggers(tables(current.tableName(), valid.related())) : Uni.createFrom().voidItem())
                     .chain(() -> configs.update(pool, updated))
                     .onFailure(SyncConfigService::isDuplicate)
                     .transform(e -> ApiException.conflict("a sync configuration named '" + valid.name() + "' already exists"))
                     .call(ok -> enabling ? failures.makeDueNow(id, clock.instant()) : Uni.createFrom().voidItem())
+                    .invoke(ok -> warn(valid.name(), valid.warnings()))
                     .call(ok -> registry.refresh())
-                    .chain(ok -> get(id));
+                    .chain(ok -> rerender ? rerender(updated) : Uni.createFrom().item(0L))
+                    .chain(rows -> get(id).map(view -> view.withWarnings(valid.warnings()).withRowsToCheck(rows)));
         }));
+    }
+
+    /** True when a row may render to another text under {@code updated} than under {@code current}. */
+    static boolean rendersDifferently(SyncConfig current, SyncConfig updated) {
+        return !current.fields().equals(updated.fields()) || !java.util.Objects.equals(current.template(), updated.template())
+                || !current.related().equals(updated.related());
+    }
+
+    /**
+     * Re-renders every row of a configuration whose rendering changed, through a backfill (a running one
+     * starts over): each row's new text is compared with its document's hash and only the rows whose
+     * text changed are uploaded again. Returns how many rows the backfill will check.
+     */
+    private Uni<Long> rerender(SyncConfig config) {
+        return describer.describe(config.tableName())
+                .chain(backfills::countRows)
+                .call(total -> backfills.start(config.id(), total, clock.instant()))
+                .invoke(total -> Log.infof("Sync configuration '%s' renders differently now: %d rows will be checked and those "
+                        + "whose text changed uploaded again", config.name(), total));
+    }
+
+    private static void warn(String name, List<String> warnings) {
+        warnings.forEach(w -> Log.warnf("Sync configuration '%s': %s", name, w));
+    }
+
+    /** The configuration's table and every related table, at every level, in order. */
+    private static List<String> tables(String table, List<Relation> related) {
+        java.util.LinkedHashSet<String> tables = new java.util.LinkedHashSet<>();
+        tables.add(table);
+        addTables(related, tables);
+        return List.copyOf(tables);
+    }
+
+    private static void addTables(List<Relation> relations, java.util.Set<String> tables) {
+        for (Relation r : relations) {
+            tables.add(r.table());
+            addTables(r.related(), tables);
+        }
     }
 
     /** Starts syncing (again): installs missing triggers, clears ERROR, makes held changes due. */
     public Uni<SyncConfigView> enable(long id) {
         return find(id)
-                .call(c -> ensureTriggers(c.tableName()))
+                .call(c -> ensureTriggers(tables(c.tableName(), c.related())))
                 .call(c -> configs.update(pool, new SyncConfig(c.id(), c.name(), c.tableName(), c.datasetId(), c.fields(),
-                        c.template(), true, ConfigStatus.ACTIVE, null, c.createdAt(), clock.instant())))
+                        c.template(), true, ConfigStatus.ACTIVE, null, c.createdAt(), clock.instant(), c.related())))
                 .call(c -> failures.makeDueNow(id, clock.instant()))
                 .invoke(c -> Log.infof("Sync configuration '%s' enabled", c.name()))
                 .call(c -> registry.refresh())
@@ -159,7 +204,7 @@ public class SyncConfigService {
     public Uni<SyncConfigView> disable(long id) {
         return find(id)
                 .call(c -> configs.update(pool, new SyncConfig(c.id(), c.name(), c.tableName(), c.datasetId(), c.fields(),
-                        c.template(), false, ConfigStatus.PAUSED, "disabled", c.createdAt(), clock.instant())))
+                        c.template(), false, ConfigStatus.PAUSED, "disabled", c.createdAt(), clock.instant(), c.related())))
                 .invoke(c -> Log.infof("Sync configuration '%s' disabled", c.name()))
                 .call(c -> registry.refresh())
                 .chain(c -> get(id));
@@ -233,10 +278,15 @@ public class SyncConfigService {
                 f.getOrDefault(FailureStatus.DEAD, 0L));
     }
 
-    private Uni<Void> ensureTriggers(String table) {
-        return triggers.status(table).chain(status -> status != null && status.state() == TriggerState.INSTALLED
-                ? Uni.createFrom().voidItem()
-                : triggers.install(table).replaceWithVoid());
+    /** Installs the capture triggers of each table that does not have them yet, one table after the other. */
+    private Uni<Void> ensureTriggers(List<String> tables) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String table : tables) {
+            chain = chain.chain(() -> triggers.status(table).chain(status -> status != null && status.state() == TriggerState.INSTALLED
+                    ? Uni.createFrom().voidItem()
+                    : triggers.install(table).replaceWithVoid()));
+        }
+        return chain;
     }
 
     static boolean isDuplicate(Throwable e) {

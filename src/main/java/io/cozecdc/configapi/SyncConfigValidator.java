@@ -1,8 +1,10 @@
 package io.cozecdc.configapi;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -16,12 +18,14 @@ import io.cozecdc.capture.TableDescriber;
 import io.cozecdc.capture.TableSchema;
 import io.cozecdc.capture.UnknownTableException;
 import io.cozecdc.capture.UnsupportedTableException;
+import io.cozecdc.configs.Relation;
 import io.cozecdc.sync.render.RowRenderer;
 
 /**
  * Checks a sync configuration against the rules and the live schema, collecting every problem as a
  * field error: the table must exist with a single-column key, every field must be one of its
- * columns, the dataset id must be a positive 64-bit integer string, the template must compile.
+ * columns, the dataset id must be a positive 64-bit integer string, the template must compile, the
+ * related tables must follow {@link RelationRules}.
  */
 @ApplicationScoped
 public class SyncConfigValidator {
@@ -70,19 +74,47 @@ public class SyncConfigValidator {
                     errors.add(new FieldError("tableName", e.getMessage()));
                     return null;
                 })
-                .map(schema -> {
+                .chain(schema -> describeRelated(request.related()).map(related -> {
+                    RelationRules rules = new RelationRules(related.schemas(), related.errors(), errors);
+                    List<Relation> relations = List.of();
                     if (schema != null) {
                         checkColumns(schema, fields, errors);
+                        relations = rules.check(request.related(), schema, "", 1, Set.of(schema.table()));
                         if (template != null && errors.stream().noneMatch(e -> e.field().equals("template"))) {
-                            checkTemplateNames(template, fields.isEmpty() ? schema.columnNames() : fields, errors);
+                            Map<String, TableSchema> byTable = new HashMap<>();
+                            related.schemas().values().forEach(t -> byTable.put(t.table(), t));
+                            checkTemplateNames(template, fields.isEmpty() ? schema.columnNames() : fields,
+                                    RelationRules.templateNames(relations, byTable), errors);
                         }
                     }
                     if (!errors.isEmpty()) {
                         throw ApiException.invalid(errors);
                     }
                     boolean enabled = request.enabled() == null || request.enabled();
-                    return new Valid(name, schema.table(), datasetId, List.copyOf(fields), template, enabled);
-                });
+                    return new Valid(name, schema.table(), datasetId, List.copyOf(fields), template, enabled, relations,
+                            List.copyOf(rules.warnings()));
+                }));
+    }
+
+    /** Describes every table the relations name; a table that cannot be described gets its reason instead. */
+    private Uni<Described> describeRelated(List<RelationRequest> requests) {
+        Map<String, TableSchema> schemas = new HashMap<>();
+        Map<String, String> problems = new HashMap<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String table : RelationRules.tables(requests)) {
+            chain = chain.chain(() -> describer.describe(table)
+                    .invoke(s -> schemas.put(table, s))
+                    .onFailure(e -> e instanceof UnknownTableException || e instanceof UnsupportedTableException)
+                    .recoverWithItem(e -> {
+                        problems.put(table, e.getMessage());
+                        return null;
+                    })
+                    .replaceWithVoid());
+        }
+        return chain.map(x -> new Described(schemas, problems));
+    }
+
+    private record Described(Map<String, TableSchema> schemas, Map<String, String> errors) {
     }
 
     private static Long datasetId(String value, List<FieldError> errors) {
@@ -141,13 +173,15 @@ public class SyncConfigValidator {
     }
 
     /** Every name the template uses that the row will not have, as its own error. */
-    private void checkTemplateNames(String template, List<String> available, List<FieldError> errors) {
-        List<String> unknown = renderer.unknownNames(template, available);
+    private void checkTemplateNames(String template, List<String> available, Map<String, RowRenderer.TemplateRelation> relations,
+            List<FieldError> errors) {
+        List<String> unknown = renderer.unknownNames(template, available, relations);
         if (unknown.isEmpty()) {
             return;
         }
         List<String> shown = available.size() > 30 ? available.subList(0, 30) : available;
         String offer = "; it can use " + String.join(", ", shown) + (shown.size() < available.size() ? ", …" : "")
+                + (relations.isEmpty() ? "" : ", the relations " + String.join(", ", relations.keySet()) + " and their fields")
                 + " and cdc." + String.join(", cdc.", RowRenderer.CDC_NAMES);
         for (String name : unknown) {
             errors.add(new FieldError("template", shorten(name) + " names no field of this configuration" + offer));
@@ -162,7 +196,13 @@ public class SyncConfigValidator {
         return message == null ? "syntax error" : message.lines().findFirst().orElse("syntax error");
     }
 
-    /** A request that passed validation, with the table name as the database spells it. */
-    public record Valid(String name, String tableName, long datasetId, List<String> fields, String template, boolean enabled) {
+    /**
+     * A request that passed validation, with the table names as the database spells them.
+     *
+     * @param related  the relations, to-one or to-many decided ({@code limit} set exactly for to-many)
+     * @param warnings what was accepted but deserves a look (a join without an index)
+     */
+    public record Valid(String name, String tableName, long datasetId, List<String> fields, String template, boolean enabled,
+            List<Relation> related, List<String> warnings) {
     }
 }

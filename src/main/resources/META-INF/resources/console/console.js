@@ -492,6 +492,8 @@
         fields: selected.slice(),
         enabled: $('#f-enabled').checked,
       };
+      // related tables are not edited here (the API is), but a save must keep them
+      if (original && original.related && original.related.length) b.related = original.related;
       const template = $('#f-template').value;
       if (template.trim()) b.template = template;
       return b;

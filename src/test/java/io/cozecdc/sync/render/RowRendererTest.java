@@ -102,6 +102,19 @@ class RowRendererTest {
     }
 
     @Test
+    void aToOneWithoutARowIsNullToTemplates() {
+        Change tree = new Change(6, "products", "p1", Operation.UPDATE, ChangeData.parse("{\"id\":\"p1\",\"name\":\"扳手\",\"supplier\":null}"),
+                Instant.EPOCH, null);
+        Relation supplier = new Relation("supplier", "suppliers", Map.of("supplier_id", "id"), List.of("name"), null, null, null);
+        SyncConfig guarded = new SyncConfig(1, "c", "products", 7, List.of("name"), "{name}{#if supplier}，{supplier.name}{/if}", true,
+                ConfigStatus.ACTIVE, null, Instant.EPOCH, Instant.EPOCH, List.of(supplier));
+        assertThat(renderer.render(guarded, tree).text()).isEqualTo("扳手");
+        SyncConfig unguarded = new SyncConfig(1, "c", "products", 7, List.of("name"), "{name}，{supplier.name}", true,
+                ConfigStatus.ACTIVE, null, Instant.EPOCH, Instant.EPOCH, List.of(supplier));
+        assertThatThrownBy(() -> renderer.render(unguarded, tree)).isInstanceOf(RenderException.class);
+    }
+
+    @Test
     void capturedAtIsTheCaptureMinuteInTheConfiguredZone() {
         RowRenderer shanghai = new RowRenderer(new TemplateEngine().engine(), () -> "Asia/Shanghai");
         Change change = new Change(5, "products", "p1", Operation.UPDATE, row.data(), Instant.parse("2026-12-05T02:03:59Z"), null);
