@@ -85,13 +85,17 @@ class FanoutChaosIT {
             sql.execute(insert.toString());
         }
         long configId = ExactState.createConfig(service, "fanout-chaos", dataset);
-        // the relation goes in through the table (the API's `related` is the render helper's part of issue 16);
-        // the registry sees it by the table's fingerprint, and the resync renders every product with its supplier
+        // the relation goes in through the table, not the API, and the service restarts: the suppliers table gets
+        // its capture triggers from the startup (every table a configuration's relations name), nothing else
         sql.update("UPDATE sync_configs SET related = ? WHERE id = ?",
                 "[{\"name\":\"supplier\",\"table\":\"suppliers\",\"join\":{\"supplier_id\":\"id\"},\"fields\":[\"name\"]}]",
                 configId);
+        assertThat(sql.count("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() "
+                + "AND EVENT_OBJECT_TABLE = 'suppliers'")).isZero();
         service.terminate(Duration.ofSeconds(30));
         service.restart();
+        assertThat(sql.count("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() "
+                + "AND EVENT_OBJECT_TABLE = 'suppliers'")).as("capture triggers of the related table").isEqualTo(3);
         service.api().post("/api/v1/sync-configs/" + configId + "/resync").then().statusCode(202);
         ExactState.awaitDrained(sql, Duration.ofSeconds(180));
         assertThat(coze.documents(dataset)).hasSize(PRODUCTS)

@@ -155,6 +155,25 @@ class RelatedFanoutTest {
     }
 
     @Test
+    void readinessNamesARelatedTableWhoseTriggersAreMissing() {
+        productsWithRelations();
+        support.stop();
+        support.db().execute("DROP TRIGGER IF EXISTS trigger_suppliers_update");
+
+        io.restassured.path.json.JsonPath health = io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(503)
+                .extract().jsonPath();
+        List<Map<String, Object>> checks = health.getList("checks");
+        assertThat(checks).filteredOn(c -> "cdc-triggers".equals(c.get("name"))).singleElement().satisfies(c -> {
+            assertThat(c.get("status")).isEqualTo("DOWN");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> data = (Map<String, Object>) c.get("data");
+            assertThat(data.get("suppliers")).isNotNull().isNotEqualTo("installed");
+            assertThat(data.get("inventory_records")).isEqualTo("installed");
+            assertThat(data.get("products")).isEqualTo("installed");
+        });
+    }
+
+    @Test
     void aProductMovedToAnotherSupplierIsRenderedWithItsNewSupplier() {
         productsWithRelations();
         String acme = supplier("Acme", "Shanghai");
