@@ -29,6 +29,7 @@ import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.Relation;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.fanout.DependencyIndex;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.Scrape;
@@ -61,6 +62,8 @@ class RelatedFanoutTest {
     Pool pool;
     @Inject
     BatchProcessor batches;
+    @Inject
+    DependencyIndex dependencyIndex;
     @Inject
     io.cozecdc.fanout.FanoutWorker worker;
     @Inject
@@ -152,6 +155,37 @@ class RelatedFanoutTest {
         awaitConverged();
         assertThat(byKey().values()).hasSize(45).allSatisfy(docs -> assertThat(docs).singleElement()
                 .satisfies(d -> assertThat(d.content()).contains("Ningbo")));
+    }
+
+    /**
+     * The index's pruning rule: a delivery of change L removes only the document's entries read by older
+     * deliveries. A delivery that loses to a newer one (an older change delivered late, after the related row
+     * moved away) must not take away the entry the newer, accepted document was rendered from: else the
+     * row's next move would not find the document.
+     */
+    @Test
+    void anOlderDeliveryNeverRemovesTheIndexEntriesOfANewerOne() {
+        DependencyIndex.Dependency row = new DependencyIndex.Dependency("inventory_records", "r-1");
+        record(Map.of("A", 200L), Map.of("A", List.of(row)));
+        // change 100 of A delivered late: the row has moved away meanwhile, so its read did not see it
+        record(Map.of("A", 100L), Map.of("A", List.of()));
+        assertThat(entries()).as("entries after an older delivery").containsExactly("A<-inventory_records/r-1@200");
+        // a newer delivery that read it again keeps it, with its id
+        record(Map.of("A", 300L), Map.of("A", List.of(row)));
+        assertThat(entries()).containsExactly("A<-inventory_records/r-1@300");
+        // a newer delivery that no longer renders it removes it
+        record(Map.of("A", 400L), Map.of("A", List.of()));
+        assertThat(entries()).isEmpty();
+    }
+
+    private void record(Map<String, Long> changes, Map<String, List<DependencyIndex.Dependency>> reads) {
+        pool.withTransaction(tx -> dependencyIndex.record(tx, 999_999L, changes, reads)).await().atMost(PipelineSupport.WAIT);
+    }
+
+    private List<String> entries() {
+        return support.db().query("SELECT CAST(record_key AS CHAR) AS k, related_table, CAST(related_key AS CHAR) AS r, seen_log_id "
+                + "FROM document_dependencies WHERE config_id = 999999").stream()
+                .map(m -> m.get("k") + "<-" + m.get("related_table") + "/" + m.get("r") + "@" + m.get("seen_log_id")).toList();
     }
 
     @Test
