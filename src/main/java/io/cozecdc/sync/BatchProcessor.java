@@ -184,7 +184,15 @@ public class BatchProcessor {
 
     private void logTables(String batch, List<Change> changes) {
         changes.stream().collect(Collectors.groupingBy(Change::table, java.util.TreeMap::new, Collectors.counting()))
-                .forEach((table, n) -> Log.info(messages.table(batch, table, n.intValue(), registry.forTable(table).size())));
+                .forEach((table, n) -> Log.info(messages.table(batch, table, n.intValue(), configsOf(table))));
+    }
+
+    /** Configurations a change of the table reaches: those of the table, and those that relate to it (fan-out). */
+    private int configsOf(String table) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        registry.forTable(table).forEach(c -> ids.add(c.id()));
+        registry.relatingTo(table).forEach(p -> ids.add(p.config().id()));
+        return ids.size();
     }
 
     private void countUnrouted(List<Change> unrouted) {
