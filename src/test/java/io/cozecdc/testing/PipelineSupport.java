@@ -91,6 +91,17 @@ public class PipelineSupport {
         return saved;
     }
 
+    /** Inserts an enabled config with related tables (issue 16) and makes the registry see it. */
+    public SyncConfig relatedConfig(String name, String table, String datasetId, List<String> fields,
+            List<io.cozecdc.configs.Relation> related) {
+        var now = java.time.Instant.now();
+        SyncConfig config = new SyncConfig(0, name, table, Long.parseLong(datasetId), fields, null, true,
+                ConfigStatus.ACTIVE, null, now, now, related);
+        SyncConfig saved = configs.insert(pool, config).await().atMost(WAIT);
+        registry.refresh().await().atMost(WAIT);
+        return saved;
+    }
+
     public String insertProduct(String sku, String name, String price, String cost, int stock) {
         String id = UUID.randomUUID().toString();
         db.update("INSERT INTO products (id, sku, name, unit_price, cost_price, stock_quantity) VALUES (?, ?, ?, ?, ?, ?)",
