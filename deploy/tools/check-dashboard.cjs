@@ -27,6 +27,7 @@ const KNOWN_METRICS = new Set([
   "cdc_documents_processing",
   "cdc_documents_failed_total",
   "cdc_documents_oversized_total",
+  "cdc_fanout_jobs", "cdc_fanout_documents_total",
   "coze_rate_limit_per_second", "coze_rate_limit_max_per_second",
   "coze_calls_in_flight", "coze_calls_waiting",
 ]);

@@ -31,7 +31,7 @@ class ArchitectureTest {
             List.of("coze"),
             List.of("changelog", "configs"),
             List.of("capture", "failures"),
-            List.of("backfill", "sync.documents", "sync.render", "sync.related"),
+            List.of("backfill", "fanout", "sync.documents", "sync.render", "sync.related"),
             List.of("sync"),
             List.of("configapi", "ops"),
             List.of("demo", "console"));

@@ -33,7 +33,9 @@ class TableOwnersTest {
             Map.entry("sync_failures", "failures/FailureRepository"),
             Map.entry("backfill_jobs", "backfill/BackfillRepository"),
             Map.entry("cdc_job_leases", "common/JobLeaseRepository"),
-            Map.entry("create_intents", "sync/documents/CreateIntentRepository"));
+            Map.entry("create_intents", "sync/documents/CreateIntentRepository"),
+            Map.entry("fanout_jobs", "fanout/FanoutRepository"),
+            Map.entry("document_dependencies", "fanout/DependencyIndex"));
 
     /** Classes whose text writes a table on the database's side, not the service's: the capture triggers. */
     static final Set<String> DATABASE_SIDE = Set.of("capture/TriggerSqlGenerator");

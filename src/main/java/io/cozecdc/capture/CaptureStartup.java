@@ -2,6 +2,7 @@ package io.cozecdc.capture;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.TreeSet;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -11,8 +12,12 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
+import io.cozecdc.configs.Relation;
+import io.cozecdc.configs.SyncConfigRepository;
+
 /**
- * At startup: installs the triggers of the tables listed in {@code cdc.capture.tables} and checks
+ * At startup: installs the triggers of the tables listed in {@code cdc.capture.tables} and of every table a
+ * sync configuration's relations name (issue 16: a change there re-renders the configuration's documents), and checks
  * every captured table for drift ({@link DriftRepair}), re-installing drifted or missing triggers when allowed.
  * Runs on the main thread before the service takes traffic, so waiting here blocks no event loop.
  *
@@ -32,9 +37,11 @@ public class CaptureStartup {
     private final DriftRepair driftRepair;
     private final CaptureSettings config;
     private final DatabasePreflight preflight;
+    private final SyncConfigRepository configs;
 
     public CaptureStartup(TriggerService triggers, DriftRepair driftRepair, CaptureSettings config,
-            DatabasePreflight preflight) {
+            DatabasePreflight preflight, SyncConfigRepository configs) {
+        this.configs = configs;
         this.triggers = triggers;
         this.driftRepair = driftRepair;
         this.config = config;
@@ -47,13 +54,33 @@ public class CaptureStartup {
 
     /** Installs the configured tables, then repairs or reports drift. */
     public Uni<Void> run() {
-        List<String> wanted = config.tables().orElse(List.of());
         return preflight.check()
                 .invoke(problems -> problems.forEach(p -> Log.error(p.describe())))
-                .chain(ignored -> Multi.createFrom().iterable(wanted)
+                .chain(ignored -> wanted())
+                .chain(wanted -> Multi.createFrom().iterable(wanted)
                 .onItem().transformToUniAndConcatenate(this::ensureCaptured)
                 .collect().asList()
                 .chain(none -> driftRepair.repair()));
+    }
+
+    /** {@code cdc.capture.tables}, then the tables the configurations' relations name (in name order, once each). */
+    private Uni<List<String>> wanted() {
+        List<String> listed = config.tables().orElse(List.of());
+        return configs.findAll().map(all -> {
+            TreeSet<String> related = new TreeSet<>();
+            all.forEach(c -> collect(c.related(), related));
+            listed.forEach(related::remove);
+            List<String> wanted = new java.util.ArrayList<>(listed);
+            wanted.addAll(related);
+            return wanted;
+        });
+    }
+
+    private static void collect(List<Relation> relations, java.util.Set<String> into) {
+        for (Relation r : relations) {
+            into.add(r.table());
+            collect(r.related(), into);
+        }
     }
 
     private Uni<Void> ensureCaptured(String table) {

@@ -18,7 +18,8 @@ public class TableDescriber {
     /** The service's own tables: capturing them would feed the change log into itself. */
     static final Set<String> SERVICE_TABLES = Set.of("data_change_logs", "capture_tables", "sync_configs",
             "synced_documents", "coze_documents", "sync_failures", "cdc_schema_history",
-            "cdc_sample_schema_history", "backfill_jobs", "cdc_job_leases", "create_intents");
+            "cdc_sample_schema_history", "backfill_jobs", "cdc_job_leases", "create_intents", "fanout_jobs",
+            "document_dependencies");
 
     /** Width of data_change_logs.record_uuid and synced_documents.record_key, in characters. */
     static final int MAX_KEY_TEXT = 255;

@@ -115,12 +115,17 @@ public class ChangeLogRepository {
 
     /** Marks rows processed, but only those {@code owner} still holds; returns how many were marked. */
     public Uni<Integer> markProcessed(String owner, List<Long> ids, Instant now) {
+        return markProcessed(pool, owner, ids, now);
+    }
+
+    /** {@link #markProcessed(String, List, Instant)} on {@code client}: a transaction that records what they caused. */
+    public Uni<Integer> markProcessed(io.vertx.mutiny.sqlclient.SqlClient client, String owner, List<Long> ids, Instant now) {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(0);
         }
         Tuple params = Tuple.of(Timestamps.toDb(now), owner);
         ids.forEach(params::addLong);
-        return pool.preparedQuery(MARK_PROCESSED + Sql.inList(ids.size())).execute(params).map(r -> r.rowCount());
+        return client.preparedQuery(MARK_PROCESSED + Sql.inList(ids.size())).execute(params).map(r -> r.rowCount());
     }
 
     /** Gives claimed rows back at once (shutdown, Coze down) so any replica can take them. */

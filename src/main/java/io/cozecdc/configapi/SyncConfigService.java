@@ -26,6 +26,8 @@ import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.FailureRepository;
 import io.cozecdc.failures.FailureStatus;
+import io.cozecdc.fanout.DependencyIndex;
+import io.cozecdc.fanout.FanoutRepository;
 import io.cozecdc.sync.documents.LedgerRepository;
 import io.cozecdc.sync.documents.LedgerState;
 import io.cozecdc.sync.documents.SyncedDocumentRepository;
@@ -49,11 +51,16 @@ public class SyncConfigService {
     private final BackfillRepository backfills;
     private final ConfigLifecycle lifecycle;
     private final Clock clock;
+    private final FanoutRepository fanouts;
+    private final DependencyIndex dependencies;
 
     public SyncConfigService(Pool pool, SyncConfigRepository configs, SyncConfigValidator validator, TriggerService triggers,
             TableDescriber describer, ConfigRegistry registry, SyncedDocumentRepository synced, LedgerRepository ledger,
-            FailureRepository failures, BackfillRepository backfills, ConfigLifecycle lifecycle, Clock clock) {
+            FailureRepository failures, BackfillRepository backfills, ConfigLifecycle lifecycle, Clock clock,
+            FanoutRepository fanouts, DependencyIndex dependencies) {
         this.lifecycle = lifecycle;
+        this.fanouts = fanouts;
+        this.dependencies = dependencies;
         this.pool = pool;
         this.configs = configs;
         this.validator = validator;
@@ -70,14 +77,14 @@ public class SyncConfigService {
     public Uni<List<SyncConfigView>> list() {
         return configs.findAll().chain(all -> Uni.combine().all()
                 .unis(ledger.countInState(LedgerState.PROCESSING), ledger.countInState(LedgerState.OBSOLETE),
-                        failures.counts(), failures.processingFailureCounts(), backfills.findAll())
+                        failures.counts(), failures.processingFailureCounts(), backfills.findAll(), fanouts.progress())
                 .asTuple()
                 .chain(t -> {
                     Map<Long, BackfillJob> jobs = t.getItem5().stream()
                             .collect(java.util.stream.Collectors.toMap(BackfillJob::configId, j -> j));
                     List<Uni<SyncConfigView>> views = all.stream().map(c -> synced.countLive(pool, c.id())
                             .map(live -> SyncConfigView.of(c, stats(c.id(), live, t.getItem1(), t.getItem2(), t.getItem3(),
-                                    t.getItem4()), BackfillView.of(jobs.get(c.id()))))).toList();
+                                    t.getItem4()), BackfillView.of(jobs.get(c.id())), FanoutView.of(t.getItem6().get(c.id()))))).toList();
                     return views.isEmpty() ? Uni.createFrom().item(List.<SyncConfigView>of()) : Uni.join().all(views).andFailFast();
                 }));
     }
@@ -217,6 +224,8 @@ public class SyncConfigService {
                     .call(n -> synced.deleteConfig(conn, id))
                     .call(n -> failures.deleteConfig(conn, id))
                     .call(n -> backfills.delete(conn, id))
+                    .call(n -> fanouts.deleteConfig(conn, id))
+                    .call(n -> dependencies.deleteConfig(conn, id))
                     .call(n -> configs.delete(conn, id));
         }).invoke(n -> Log.infof("Sync configuration '%s' deleted; %s", c.name(),
                 keepDocuments ? "its documents stay in Coze" : n + " documents will be deleted from Coze"))
@@ -253,10 +262,10 @@ public class SyncConfigService {
         return Uni.combine().all()
                 .unis(synced.countLive(pool, c.id()), ledger.countInState(LedgerState.PROCESSING),
                         ledger.countInState(LedgerState.OBSOLETE), failures.counts(), failures.processingFailureCounts(),
-                        backfills.find(c.id()))
+                        backfills.find(c.id()), fanouts.progress())
                 .asTuple()
                 .map(t -> SyncConfigView.of(c, stats(c.id(), t.getItem1(), t.getItem2(), t.getItem3(), t.getItem4(),
-                        t.getItem5()), BackfillView.of(t.getItem6())));
+                        t.getItem5()), BackfillView.of(t.getItem6()), FanoutView.of(t.getItem7().get(c.id()))));
     }
 
     private static ConfigStats stats(long id, long live, Map<Long, Long> processing, Map<Long, Long> obsolete,

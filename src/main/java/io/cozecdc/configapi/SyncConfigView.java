@@ -30,6 +30,8 @@ public record SyncConfigView(
         @Schema(example = "2026-12-02T09:40:02.511Z") Instant updatedAt,
         ConfigStats stats,
         @Schema(description = "The latest backfill, if any") BackfillView backfill,
+        @Schema(description = "Re-rendering because related rows changed; absent for a configuration without relations")
+        @JsonInclude(JsonInclude.Include.NON_NULL) FanoutView fanout,
         @Schema(description = "Create and replace only: what was accepted but deserves a look, e.g. a join column without an "
                 + "index", example = "[\"related[1].join: table inventory_records has no index starting with (product_id): "
                 + "reading a document's rows of movements scans the table\"]")
@@ -39,20 +41,24 @@ public record SyncConfigView(
         @JsonInclude(JsonInclude.Include.NON_NULL) Long rowsToCheck) {
 
     static SyncConfigView of(SyncConfig c, ConfigStats stats, BackfillView backfill) {
+        return of(c, stats, backfill, null);
+    }
+
+    static SyncConfigView of(SyncConfig c, ConfigStats stats, BackfillView backfill, FanoutView fanout) {
         return new SyncConfigView(c.id(), c.name(), c.tableName(), Long.toString(c.datasetId()), c.fields(), c.template(),
                 RelationRequest.of(c.related()), c.enabled(), c.status().name(), c.statusReason(), c.createdAt(), c.updatedAt(),
-                stats, backfill, null, null);
+                stats, backfill, c.hasRelations() ? fanout : null, null, null);
     }
 
     /** This view with the warnings of a create or replace. */
     SyncConfigView withWarnings(List<String> list) {
         return new SyncConfigView(id, name, tableName, datasetId, fields, template, related, enabled, status, statusReason,
-                createdAt, updatedAt, stats, backfill, List.copyOf(list), rowsToCheck);
+                createdAt, updatedAt, stats, backfill, fanout, List.copyOf(list), rowsToCheck);
     }
 
     /** This view with the number of rows a replace re-renders. */
     SyncConfigView withRowsToCheck(long rows) {
         return new SyncConfigView(id, name, tableName, datasetId, fields, template, related, enabled, status, statusReason,
-                createdAt, updatedAt, stats, backfill, warnings, rows);
+                createdAt, updatedAt, stats, backfill, fanout, warnings, rows);
     }
 }

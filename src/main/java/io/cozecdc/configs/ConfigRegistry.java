@@ -23,7 +23,7 @@ import io.cozecdc.common.JobSettings;
 @ApplicationScoped
 public class ConfigRegistry {
 
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), null);
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of(), null);
     private final SyncConfigRepository repository;
     private final JobRounds rounds;
     private final JobSettings jobs;
@@ -37,6 +37,19 @@ public class ConfigRegistry {
     /** Enabled configs (ACTIVE or ERROR) of a table. */
     public List<SyncConfig> forTable(String table) {
         return snapshot.byTable().getOrDefault(table, List.of());
+    }
+
+    /**
+     * The relation paths of enabled configs that reach {@code table}: a change of one of its rows re-renders
+     * the documents of those configs whose rows join to it (issue 16).
+     */
+    public List<RelationPath> relatingTo(String table) {
+        return snapshot.byRelatedTable().getOrDefault(table, List.of());
+    }
+
+    /** Every table the relations of enabled configs name. */
+    public java.util.Set<String> relatedTables() {
+        return snapshot.byRelatedTable().keySet();
     }
 
     /** An enabled config by id. */
@@ -93,10 +106,13 @@ public class ConfigRegistry {
             Map<Long, SyncConfig> byId = configs.stream()
                     .collect(Collectors.toMap(SyncConfig::id, Function.identity(), (a, b) -> a, java.util.LinkedHashMap::new));
             Map<String, List<SyncConfig>> byTable = configs.stream().collect(Collectors.groupingBy(SyncConfig::tableName));
-            snapshot = new Snapshot(byId, byTable, fingerprint);
+            Map<String, List<RelationPath>> byRelatedTable = configs.stream().flatMap(c -> RelationPath.of(c).stream())
+                    .collect(Collectors.groupingBy(RelationPath::table));
+            snapshot = new Snapshot(byId, byTable, byRelatedTable, fingerprint);
         }).replaceWithVoid();
     }
 
-    private record Snapshot(Map<Long, SyncConfig> byId, Map<String, List<SyncConfig>> byTable, String fingerprint) {
+    private record Snapshot(Map<Long, SyncConfig> byId, Map<String, List<SyncConfig>> byTable,
+            Map<String, List<RelationPath>> byRelatedTable, String fingerprint) {
     }
 }

@@ -15,6 +15,11 @@ public final class FailureCodes {
     public static final int CONFIG_ERROR = -6;
     /** The record's state changed while it was being committed; it is simply tried again. */
     public static final int CONFLICT = -7;
+    /**
+     * The related rows of a configuration with relations could not be read: a deadlock or a lock wait
+     * timeout (a business transaction held them too long). Tried again; never an attempt, never a dead letter.
+     */
+    public static final int RELATED_ROWS_LOCKED = -8;
 
     private FailureCodes() {
     }

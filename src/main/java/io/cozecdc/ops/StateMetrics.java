@@ -41,6 +41,7 @@ public class StateMetrics {
     private final MultiGauge failures;
     private final MultiGauge configStatus;
     private final MultiGauge processing;
+    private final MultiGauge fanouts;
     private final JobRounds rounds;
     private final JobSettings jobs;
     private volatile StateSnapshot snapshot = StateSnapshot.EMPTY;
@@ -56,6 +57,7 @@ public class StateMetrics {
         this.failures = gauge(registry, "cdc.sync.failures", "Open failures per sync configuration: retrying or dead");
         this.configStatus = gauge(registry, "cdc.config.status", "1 for the status each sync configuration is in, else 0");
         this.processing = gauge(registry, "cdc.documents.processing", "Documents Coze is still processing, per configuration");
+        this.fanouts = gauge(registry, "cdc.fanout.jobs", "Fan-outs of related-row changes not finished yet, per configuration");
     }
 
     /** The figures as last read; {@link StateSnapshot#readAt()} is null before the first read. */
@@ -102,6 +104,14 @@ public class StateMetrics {
         }), true);
         processing.register(perConfig(next, (config, rows) -> rows.add(row(Tags.of("config", config.name()),
                 s -> s.processing().getOrDefault(config.id(), 0L)))), true);
+        fanouts.register(perConfig(next, (config, rows) -> {
+            if (config.hasRelations()) {
+                rows.add(row(Tags.of("config", config.name()), s -> {
+                    var progress = s.fanouts().get(config.id());
+                    return progress == null ? 0 : progress.jobs();
+                }));
+            }
+        }), true);
     }
 
     private MultiGauge.Row<?> row(Tags tags, ToDoubleFunction<StateSnapshot> value) {

@@ -16,6 +16,7 @@ import io.cozecdc.changelog.PendingStats;
 import io.cozecdc.changelog.PendingStatsService;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.FailureRepository;
+import io.cozecdc.fanout.FanoutRepository;
 import io.cozecdc.sync.documents.LedgerRepository;
 import io.cozecdc.sync.documents.LedgerState;
 
@@ -29,9 +30,11 @@ public class StateReader {
     private final FailureRepository failures;
     private final LedgerRepository ledger;
     private final Clock clock;
+    private final FanoutRepository fanouts;
 
     public StateReader(PendingStatsService pending, CaptureTableRepository captured, SyncConfigRepository configs,
-            FailureRepository failures, LedgerRepository ledger, Clock clock) {
+            FailureRepository failures, LedgerRepository ledger, Clock clock, FanoutRepository fanouts) {
+        this.fanouts = fanouts;
         this.pending = pending;
         this.captured = captured;
         this.configs = configs;
@@ -43,10 +46,10 @@ public class StateReader {
     public Uni<StateSnapshot> read() {
         return Uni.combine().all()
                 .unis(pending.current(), captured.findAll(), configs.findAll(), failures.counts(),
-                        ledger.countInState(LedgerState.PROCESSING))
+                        ledger.countInState(LedgerState.PROCESSING), fanouts.progress())
                 .asTuple()
                 .map(t -> new StateSnapshot(perTable(t.getItem1(), t.getItem2()), t.getItem3(), t.getItem4(), t.getItem5(),
-                        clock.instant()));
+                        clock.instant(), t.getItem6()));
     }
 
     /** Every captured table, with zero when nothing is pending, plus any other table with pending rows. */

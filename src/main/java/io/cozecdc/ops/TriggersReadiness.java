@@ -20,7 +20,7 @@ import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfig;
 
 /**
- * Readiness: every table an enabled sync configuration reads has its three capture triggers, as the
+ * Readiness: every table an enabled sync configuration reads (its own and those its relations name) has its three capture triggers, as the
  * service generated them for the table's current columns. A missing or drifted trigger means changes
  * are being lost or captured without new columns, so the check is DOWN and names the table and why.
  */
@@ -38,8 +38,10 @@ public class TriggersReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        List<String> tables = List.copyOf(registry.all().stream().map(SyncConfig::tableName)
-                .collect(Collectors.toCollection(TreeSet::new)));
+        TreeSet<String> read = registry.all().stream().map(SyncConfig::tableName).collect(Collectors.toCollection(TreeSet::new));
+        // the tables their relations name: a change there re-renders documents (issue 16)
+        read.addAll(registry.relatedTables());
+        List<String> tables = List.copyOf(read);
         if (tables.isEmpty()) {
             return Uni.createFrom().item(HealthCheckResponse.named("cdc-triggers").up()
                     .withData("tables", "no enabled sync configuration").build());

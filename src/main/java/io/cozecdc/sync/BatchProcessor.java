@@ -15,8 +15,11 @@ import io.smallrye.mutiny.Uni;
 import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.ChangeLogRepository;
 import io.cozecdc.common.InstanceId;
+import io.cozecdc.common.Sql;
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.fanout.FanoutJob;
+import io.cozecdc.fanout.FanoutRepository;
 
 /**
  * One batch: claim pending changes, route them to the configurations that watch their tables, sync
@@ -36,9 +39,11 @@ public class BatchProcessor {
     private final Messages messages;
     private final LeaseKeeper leases;
     private final Clock clock;
+    private final FanoutRepository fanouts;
 
     public BatchProcessor(ChangeLogRepository changeLog, ConfigRegistry registry, ConfigDelivery configSync, SyncSettings settings,
-            InstanceId instance, SyncMetrics metrics, Messages messages, LeaseKeeper leases, Clock clock) {
+            InstanceId instance, SyncMetrics metrics, Messages messages, LeaseKeeper leases, Clock clock, FanoutRepository fanouts) {
+        this.fanouts = fanouts;
         this.leases = leases;
         this.changeLog = changeLog;
         this.registry = registry;
@@ -109,7 +114,7 @@ public class BatchProcessor {
     }
 
     private Router.Routing routeNow(List<Change> changes) {
-        return Router.route(changes, registry::forTable, id -> registry.byId(id).orElse(null));
+        return Router.route(changes, registry::forTable, id -> registry.byId(id).orElse(null), registry::relatingTo);
     }
 
     private Uni<Integer> process(String owner, String batch, List<Change> changes, Router.Routing routing) {
@@ -124,10 +129,38 @@ public class BatchProcessor {
                 .collect().asList()
                 .chain(results -> results.contains(Boolean.FALSE)
                         ? changeLog.release(owner, ids).invoke(n -> Log.warnf("[batch %s] released %d changes to retry later", batch, n))
-                        : changeLog.markProcessed(owner, ids, clock.instant())
+                        : markProcessed(owner, ids, routing.fanouts())
                                 .invoke(n -> warnIfLost(batch, n, ids.size())))
                 .onTermination().invoke(() -> leases.dropBatch(owner))
                 .replaceWith(changes.size());
+    }
+
+    /**
+     * Marks the batch processed; when it changed related rows, creates their fan-outs in the same transaction,
+     * so a change is never marked processed without the re-rendering it asks for (a crash in between leaves
+     * both undone, and the change is claimed again).
+     */
+    private Uni<Integer> markProcessed(String owner, List<Long> ids, List<Router.Fanout> requested) {
+        Instant now = clock.instant();
+        if (requested.isEmpty()) {
+            return changeLog.markProcessed(owner, ids, now);
+        }
+        List<FanoutJob.New> jobs = requested.stream().map(BatchProcessor::job).toList();
+        return Sql.transaction(fanouts.pool(), conn -> fanouts.enqueue(conn, jobs)
+                .chain(() -> changeLog.markProcessed(conn, owner, ids, now)));
+    }
+
+    /** The fan-out of a related row's change: its join columns from NEW data (OLD for a delete). */
+    static FanoutJob.New job(Router.Fanout fanout) {
+        Change change = fanout.change();
+        var values = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        for (String column : fanout.path().last().join().values()) {
+            if (change.data() != null && change.data().has(column)) {
+                values.set(column, change.data().get(column));
+            }
+        }
+        return new FanoutJob.New(fanout.path().config().id(), fanout.path().name(), change.table(), change.recordKey(), values,
+                change.logId());
     }
 
     /** Syncs one config; false when it failed unexpectedly. */
@@ -159,7 +192,15 @@ public class BatchProcessor {
 
     private void logTables(String batch, List<Change> changes) {
         changes.stream().collect(Collectors.groupingBy(Change::table, java.util.TreeMap::new, Collectors.counting()))
-                .forEach((table, n) -> Log.info(messages.table(batch, table, n.intValue(), registry.forTable(table).size())));
+                .forEach((table, n) -> Log.info(messages.table(batch, table, n.intValue(), configsOf(table))));
+    }
+
+    /** Configurations a change of the table reaches: those of the table, and those that relate to it (fan-out). */
+    private int configsOf(String table) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        registry.forTable(table).forEach(c -> ids.add(c.id()));
+        registry.relatingTo(table).forEach(p -> ids.add(p.config().id()));
+        return ids.size();
     }
 
     private void countUnrouted(List<Change> unrouted) {

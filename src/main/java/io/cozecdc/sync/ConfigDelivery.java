@@ -20,9 +20,11 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 import io.cozecdc.changelog.Change;
 import io.cozecdc.common.InstanceId;
+import io.cozecdc.common.Sql;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.failures.FailureCodes;
+import io.cozecdc.fanout.DependencyIndex;
 import io.cozecdc.sink.CreateAttempts;
 import io.cozecdc.sink.KnowledgeBase;
 import io.cozecdc.sink.KnowledgeBase.NewDocument;
@@ -34,6 +36,7 @@ import io.cozecdc.sync.documents.DocumentJanitor;
 import io.cozecdc.sync.documents.DocumentNames;
 import io.cozecdc.sync.documents.RecordMapping;
 import io.cozecdc.sync.documents.SyncedDocumentRepository;
+import io.cozecdc.sync.related.RelatedLoader;
 import io.cozecdc.sync.render.ColumnFormat;
 import io.cozecdc.sync.render.RenderException;
 import io.cozecdc.sync.render.RenderedDocument;
@@ -63,11 +66,15 @@ public class ConfigDelivery {
     private final InstanceId instance;
     private final Clock clock;
     private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
+    private final RelatedLoader loader;
+    private final DependencyIndex dependencies;
 
     public ConfigDelivery(Pool pool, SyncedDocumentRepository synced, RowRenderer renderer, TableColumns columns, KnowledgeBase coze,
             SyncCommitter committer, DocumentJanitor janitor, ConfigErrors configErrors,
             SyncMetrics metrics, CreateIntentRepository intents, LeaseKeeper leases, IntentSettings intentSettings,
-            InstanceId instance, Clock clock) {
+            InstanceId instance, Clock clock, RelatedLoader loader, DependencyIndex dependencies) {
+        this.loader = loader;
+        this.dependencies = dependencies;
         this.intents = intents;
         this.leases = leases;
         this.intentSettings = intentSettings;
@@ -93,17 +100,95 @@ public class ConfigDelivery {
             List<Outcome> held = changes.stream().map(c -> (Outcome) held(c, config.statusReason())).toList();
             return committer.commit(config, held).map(CommitResult::statuses);
         }
+        if (!config.hasRelations()) {
+            return deliver(config, changes, List.of());
+        }
+        return fresh(config, changes).chain(f -> deliver(config, f.changes(), f.locked())
+                .map(statuses -> {
+                    Map<Change, CommitStatus> all = new LinkedHashMap<>(statuses);
+                    f.gone().forEach(c -> all.put(c, CommitStatus.STALE));
+                    return all;
+                }));
+    }
+
+    /**
+     * A configuration with relations renders every change (its own table's, a resync's, a fan-out's) from a
+     * fresh read of the parent row and its related rows ({@link RelatedLoader}), in one short transaction with
+     * locking reads: they wait for any open writer of those rows and then see its committed result. So the
+     * version guard stays sound: a change of the parent with a smaller log id is committed (its writer held
+     * the parent's row lock when its id was allocated) or holds up the read until it is. The same transaction
+     * records what each document was rendered from in the dependency index, so a writer of those rows commits
+     * after it and its fan-out finds the document. A parent row that is gone is skipped (its DELETE is, or will
+     * be, in the change log): no Coze call, no resurrection. A deadlock or lock wait timeout leaves the changes
+     * to be tried again, without counting an attempt.
+     */
+    private Uni<Fresh> fresh(SyncConfig config, List<Change> changes) {
+        List<Change> live = changes.stream().filter(c -> !c.operation().isDelete()).toList();
+        List<String> keys = live.stream().map(Change::recordKey).distinct().toList();
+        Map<String, Long> logIds = new LinkedHashMap<>();
+        changes.forEach(c -> logIds.merge(c.recordKey(), c.logId(), Math::max));
+        return dependencies.indexedTables(config).chain(indexed -> Sql.transaction(pool, tx -> loader.load(tx, config, keys, true)
+                .call(loaded -> indexed.isEmpty() ? Uni.createFrom().voidItem()
+                        : dependencies.record(tx, config.id(), logIds, dependenciesOf(loaded, indexed)))))
+                .map(loaded -> {
+                    List<Change> ready = new ArrayList<>();
+                    List<Change> gone = new ArrayList<>();
+                    for (Change c : changes) {
+                        if (c.operation().isDelete()) {
+                            ready.add(c);
+                            continue;
+                        }
+                        var tree = loaded.trees().get(c.recordKey());
+                        if (tree == null) {
+                            gone.add(c);
+                        } else {
+                            ready.add(new Change(c.logId(), c.table(), c.recordKey(), c.operation(), tree, c.capturedAt(),
+                                    c.targetConfigId()));
+                        }
+                    }
+                    return new Fresh(ready, gone, List.<Outcome>of());
+                })
+                .onFailure(Sql::isTransient).recoverWithItem(e -> {
+                    Log.warnf("Config '%s': the related rows of %d records could not be read (%s); they are tried again",
+                            config.name(), keys.size(), e.getMessage());
+                    List<Change> deletes = changes.stream().filter(c -> c.operation().isDelete()).toList();
+                    List<Outcome> locked = live.stream().map(c -> (Outcome) new Outcome.Failed(c, FailureCodes.RELATED_ROWS_LOCKED,
+                            "the related rows could not be read: " + e.getMessage(), null, false, false, true)).toList();
+                    return new Fresh(deletes, List.of(), locked);
+                });
+    }
+
+    private static Map<String, List<DependencyIndex.Dependency>> dependenciesOf(RelatedLoader.Loaded loaded, Set<String> indexed) {
+        Map<String, List<DependencyIndex.Dependency>> result = new HashMap<>();
+        loaded.reads().forEach((key, refs) -> result.put(key, refs.stream().filter(r -> indexed.contains(r.table()))
+                .map(r -> new DependencyIndex.Dependency(r.table(), r.key())).toList()));
+        return result;
+    }
+
+    /** Changes whose rows were read afresh (deletes as they are), those whose parent row is gone, and those that could not be read. */
+    private record Fresh(List<Change> changes, List<Change> gone, List<Outcome> locked) {
+    }
+
+    private Uni<Map<Change, CommitStatus>> deliver(SyncConfig config, List<Change> changes, List<Outcome> failedBefore) {
+        if (changes.isEmpty()) {
+            return failedBefore.isEmpty() ? Uni.createFrom().item(Map.of())
+                    : committer.commit(config, failedBefore).map(CommitResult::statuses);
+        }
         List<String> keys = changes.stream().map(Change::recordKey).toList();
-        return Uni.combine().all().unis(synced.find(pool, config.id(), keys), columns.of(config.tableName())).asTuple()
+        Uni<Map<String, List<ColumnFormat>>> relatedColumns = config.hasRelations()
+                ? columns.of(relatedTables(config.related(), new java.util.TreeSet<>()))
+                : Uni.createFrom().item(Map.of());
+        return Uni.combine().all().unis(synced.find(pool, config.id(), keys), columns.of(config.tableName()), relatedColumns).asTuple()
                 .chain(found -> {
             Map<String, RecordMapping> states = found.getItem1();
             List<ColumnFormat> tableColumns = found.getItem2();
+            Map<String, List<ColumnFormat>> relatedTableColumns = found.getItem3();
             Map<Change, CommitStatus> stale = new LinkedHashMap<>();
-            List<Outcome> ready = new ArrayList<>();
+            List<Outcome> ready = new ArrayList<>(failedBefore);
             List<Pending> toCreate = new ArrayList<>();
             for (Change change : changes) {
                 RecordMapping state = states.getOrDefault(change.recordKey(), RecordMapping.absent(config.id(), change.recordKey()));
-                plan(config, change, tableColumns, state, stale, ready, toCreate);
+                plan(config, change, tableColumns, relatedTableColumns, state, stale, ready, toCreate);
             }
             warnRenderFailures(config, ready, changes.size());
             // intents of answered creates: closed by the commit that records their documents
@@ -128,7 +213,16 @@ public class ConfigDelivery {
         });
     }
 
-    private void plan(SyncConfig config, Change change, List<ColumnFormat> tableColumns, RecordMapping state, Map<Change, CommitStatus> stale,
+    private static Set<String> relatedTables(List<io.cozecdc.configs.Relation> relations, Set<String> into) {
+        for (io.cozecdc.configs.Relation r : relations) {
+            into.add(r.table());
+            relatedTables(r.related(), into);
+        }
+        return into;
+    }
+
+    private void plan(SyncConfig config, Change change, List<ColumnFormat> tableColumns,
+            Map<String, List<ColumnFormat>> relatedColumns, RecordMapping state, Map<Change, CommitStatus> stale,
             List<Outcome> ready, List<Pending> toCreate) {
         if (change.operation().isDelete()) {
             if (Decision.of(state, change, null) == Decision.STALE) {
@@ -145,7 +239,8 @@ public class ConfigDelivery {
         }
         RenderedDocument doc;
         try {
-            doc = renderer.render(config, change, tableColumns);
+            doc = config.hasRelations() ? renderer.render(config, change, tableColumns, relatedColumns)
+                    : renderer.render(config, change, tableColumns);
         } catch (RenderException e) {
             ready.add(new Outcome.Failed(change, FailureCodes.RENDER_FAILED, e.getMessage(), null, true, false));
             return;

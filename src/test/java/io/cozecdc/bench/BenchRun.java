@@ -108,7 +108,8 @@ final class BenchRun implements AutoCloseable {
     void resetData() {
         sql().execute("TRUNCATE TABLE products", "TRUNCATE TABLE suppliers", "TRUNCATE TABLE inventory_records",
                 "TRUNCATE TABLE data_change_logs", "TRUNCATE TABLE synced_documents", "TRUNCATE TABLE coze_documents",
-                "TRUNCATE TABLE sync_failures", "TRUNCATE TABLE cdc_job_leases", "TRUNCATE TABLE backfill_jobs");
+                "TRUNCATE TABLE sync_failures", "TRUNCATE TABLE cdc_job_leases", "TRUNCATE TABLE backfill_jobs",
+                "TRUNCATE TABLE fanout_jobs", "TRUNCATE TABLE document_dependencies");
         coze.reset();
     }
 

@@ -16,7 +16,7 @@ import java.util.Set;
 public record BenchSettings(boolean full, Set<String> scenarios, Path outputDir) {
 
     /** Every scenario, in the order a run executes them. */
-    public static final List<String> ALL = List.of("drain", "lag", "triggers", "backlog", "scaleout", "cleanup");
+    public static final List<String> ALL = List.of("drain", "lag", "triggers", "backlog", "scaleout", "cleanup", "fanout");
 
     public static BenchSettings fromSystemProperties() {
         String mode = System.getProperty("bench.mode", "quick").trim().toLowerCase(Locale.ROOT);

@@ -58,6 +58,12 @@ class Benchmarks {
         measure(new CleanupScenario());
     }
 
+    @Test
+    @Order(7)
+    void fanout() throws Exception {
+        measure(new FanoutScenario());
+    }
+
     @AfterAll
     static void finish() {
         if (run != null) {

@@ -235,7 +235,7 @@ class ManagedMySqlCaptureTest {
         RuntimeSettings settings = config.getConfigMapping(RuntimeSettings.class);
         DriftRepair drift = new DriftRepair(triggers, capture, new JobLeaseRepository(pool), new JobControl(settings),
                 new InstanceId(settings), Clock.systemUTC(), new JobRounds(Clock.systemUTC()), config.getConfigMapping(JobSettings.class));
-        return new CaptureStartup(triggers, drift, capture, preflight);
+        return new CaptureStartup(triggers, drift, capture, preflight, new io.cozecdc.configs.SyncConfigRepository(pool));
     }
 
     private static TriggerService triggerService(Pool pool, DatabasePreflight preflight) {

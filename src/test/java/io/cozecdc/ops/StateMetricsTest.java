@@ -173,8 +173,20 @@ class StateMetricsTest {
     @Test
     void everyMetricTheAlertsAndTheDashboardUseIsExported() throws Exception {
         support.config("everything", "products", dataset, List.of("id", "name", "description"), null);
+        // a configuration with a related table, whose supplier is renamed: cdc_fanout_jobs and cdc_fanout_documents_total
+        String relatedDataset = coze.createDataset("everything-related-kb");
+        support.relatedConfig("everything-related", "products", relatedDataset, List.of("id", "name"), List.of(new io.cozecdc.configs.Relation(
+                "supplier", "suppliers", Map.of("supplier_id", "id"), List.of("name"), null, null, List.of())));
+        String supplier = java.util.UUID.randomUUID().toString();
+        support.db().update("INSERT INTO suppliers (id, name) VALUES (?, 'Everything Co')", supplier);
         coze.failProcessingContaining("FAILS-ONCE", "parse error");
         support.start();
+        support.db().update("INSERT INTO products (id, sku, name, unit_price, supplier_id) VALUES (UUID(), 'E0', 'supplied', 1.00, ?)",
+                supplier);
+        await().atMost(PipelineSupport.WAIT).until(() -> support.pending() == 0);
+        support.db().update("UPDATE suppliers SET name = 'Everything Renamed Co' WHERE id = ?", supplier);
+        await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(relatedDataset).stream()
+                .anyMatch(d -> d.content().contains("Everything Renamed Co")));
         support.insertProduct("E1", "plain", "1.00", null, 1);
         String failing = support.insertProduct("E2", "FAILS-ONCE", "1.00", null, 1);
         String longRow = support.insertProduct("E3", "long", "1.00", null, 1);

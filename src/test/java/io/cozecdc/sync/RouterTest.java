@@ -48,6 +48,28 @@ class RouterTest {
         assertThat(foreign.unrouted()).hasSize(1);
     }
 
+    @Test
+    void aChangeOfARelatedTableAsksForAFanOutPerPathWithItsNewestChangeAndIsNotUnrouted() {
+        io.cozecdc.configs.Relation product = new io.cozecdc.configs.Relation("product", "products", Map.of("product_id", "id"),
+                List.of(), null, null, List.of(new io.cozecdc.configs.Relation("supplier", "suppliers", Map.of("supplier_id", "id"),
+                        List.of(), null, null, List.of())));
+        SyncConfig inventory = new SyncConfig(4, "c4", "inventory_records", 7, List.of(), null, true, ConfigStatus.ACTIVE, null,
+                Instant.EPOCH, Instant.EPOCH, List.of(product));
+        Map<String, List<io.cozecdc.configs.RelationPath>> relating = Map.of(
+                "products", List.of(io.cozecdc.configs.RelationPath.of(inventory).get(0)),
+                "suppliers", List.of(io.cozecdc.configs.RelationPath.of(inventory).get(1)));
+        List<Change> batch = List.of(change(1, "suppliers", "s1", null), change(2, "warehouses", "w1", null),
+                change(3, "suppliers", "s1", null), change(4, "products", "p1", null), change(5, "suppliers", "s2", 3L));
+        Router.Routing routing = Router.route(batch, t -> byTable.getOrDefault(t, List.of()), byId::get,
+                t -> relating.getOrDefault(t, List.of()));
+
+        assertThat(routing.fanouts()).extracting(f -> f.path().name() + "/" + f.change().recordKey() + "#" + f.change().logId())
+                .containsExactly("product.supplier/s1#3", "product/p1#4");
+        assertThat(routing.unrouted()).extracting(Change::logId).containsExactly(2L);
+        // the suppliers config still gets its own table's changes; the SNAPSHOT row goes to its target only
+        assertThat(routing.batches()).extracting(bt -> bt.config().id()).containsExactly(3L, 1L, 2L);
+    }
+
     static Change change(long id, String table, String key, Long target) {
         return new Change(id, table, key, target == null ? Operation.UPDATE : Operation.SNAPSHOT, null, Instant.EPOCH, target);
     }

@@ -31,6 +31,8 @@ import io.cozecdc.testing.coze.FakeDocument;
 class SyncPipelineTest {
 
     @Inject
+    io.cozecdc.fanout.FanoutRepository fanouts;
+    @Inject
     ConfigRegistry registry;
     @Inject
     SyncConfigRepository configs;
@@ -242,7 +244,7 @@ class SyncPipelineTest {
         // a registry as it is at startup, before its first read of sync_configs
         ConfigRegistry unread = new ConfigRegistry(configs, rounds, jobSettings);
         BatchProcessor early = new BatchProcessor(changeLog, unread, configSync, settings, instance, metrics, messages,
-                leases, java.time.Clock.systemUTC());
+                leases, java.time.Clock.systemUTC(), fanouts);
 
         assertThat(early.processBatch().await().atMost(PipelineSupport.WAIT)).isZero();
         assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0 AND claimed_by IS NULL"))

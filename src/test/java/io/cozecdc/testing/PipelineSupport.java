@@ -62,7 +62,7 @@ public class PipelineSupport {
         db.execute("DELETE FROM products", "DELETE FROM suppliers", "DELETE FROM inventory_records",
                 "DELETE FROM sync_configs", "DELETE FROM synced_documents", "DELETE FROM coze_documents",
                 "DELETE FROM sync_failures", "DELETE FROM data_change_logs", "DELETE FROM cdc_job_leases",
-                "DELETE FROM create_intents");
+                "DELETE FROM create_intents", "DELETE FROM fanout_jobs", "DELETE FROM document_dependencies");
         FakeCozeResource.running().reset();
         for (String table : SAMPLE_TABLES) {
             CaptureStatus status = triggers.status(table).await().atMost(WAIT);
@@ -86,6 +86,17 @@ public class PipelineSupport {
         var now = java.time.Instant.now();
         SyncConfig config = new SyncConfig(0, name, table, Long.parseLong(datasetId), fields, template, true,
                 ConfigStatus.ACTIVE, null, now, now);
+        SyncConfig saved = configs.insert(pool, config).await().atMost(WAIT);
+        registry.refresh().await().atMost(WAIT);
+        return saved;
+    }
+
+    /** Inserts an enabled config with related tables (issue 16) and makes the registry see it. */
+    public SyncConfig relatedConfig(String name, String table, String datasetId, List<String> fields,
+            List<io.cozecdc.configs.Relation> related) {
+        var now = java.time.Instant.now();
+        SyncConfig config = new SyncConfig(0, name, table, Long.parseLong(datasetId), fields, null, true,
+                ConfigStatus.ACTIVE, null, now, now, related);
         SyncConfig saved = configs.insert(pool, config).await().atMost(WAIT);
         registry.refresh().await().atMost(WAIT);
         return saved;
