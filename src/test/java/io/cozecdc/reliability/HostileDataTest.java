@@ -189,7 +189,10 @@ class HostileDataTest {
             }
         });
         support.start();
-        await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).stream().anyMatch(d -> d.status() == FakeDocument.DONE));
+        // the fake finishes processing on its own clock, so its document can be DONE a moment before the service
+        // has committed the record's mapping: wait for both
+        await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).stream().anyMatch(d -> d.status() == FakeDocument.DONE)
+                && support.db().count("SELECT COUNT(*) FROM synced_documents") > 0);
         assertThat(coze.documents(dataset)).singleElement()
                 .satisfies(d -> assertThat(d.content()).isEqualTo("code: " + key + "\nlabel: \u0001\u0000👍🏽\n"));
         assertThat(support.db().scalar("SELECT record_key FROM synced_documents")).isEqualTo(key);

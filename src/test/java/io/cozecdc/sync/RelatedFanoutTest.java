@@ -331,6 +331,61 @@ class RelatedFanoutTest {
                 .satisfies(d -> assertThat(d.content()).contains("alone after").contains("Hangzhou"));
     }
 
+    /**
+     * A nested path (inventory record → its product → the product's supplier): renaming the supplier
+     * re-renders the records of its products through the chained join, a product moving to another
+     * supplier re-renders that product's records, and a renamed product its own records; nothing else.
+     */
+    @Test
+    void aChangeTwoLevelsDownReRendersTheDocumentsThatReachItThroughTheChain() {
+        Relation supplier = new Relation("supplier", "suppliers", Map.of("supplier_id", "id"), List.of("name"), null, null,
+                List.of());
+        Relation product = new Relation("product", "products", Map.of("product_id", "id"), List.of("name", "sku"), null, null,
+                List.of(supplier));
+        support.relatedConfig("records-related", "inventory_records", dataset, List.of("id", "warehouse", "quantity"),
+                List.of(product));
+        String acme = supplier("Acme", "Shanghai");
+        String other = supplier("Other", "Beijing");
+        String pa = product("PA", "acme widget", acme);
+        String pb = product("PB", "other widget", other);
+        List<String> ofPa = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ofPa.add(inventory(pa, "WH-" + i, i + 1));
+        }
+        List<String> ofPb = List.of(inventory(pb, "WH-B1", 7), inventory(pb, "WH-B2", 8));
+        support.start();
+        awaitConverged();
+        assertThat(byKey()).hasSize(8);
+        assertThat(byKey().get(ofPa.get(0)).get(0).content()).contains("acme widget").contains("Acme");
+
+        long created = coze.documentsCreated();
+        support.db().update("UPDATE suppliers SET name = 'Acme Renamed' WHERE id = ?", acme);
+        awaitConverged();
+        Map<String, List<FakeDocument>> docs = byKey();
+        ofPa.forEach(id -> assertThat(docs.get(id)).as("record %s of the renamed supplier's product", id).singleElement()
+                .satisfies(d -> assertThat(d.content()).contains("Acme Renamed").contains("acme widget")));
+        ofPb.forEach(id -> assertThat(docs.get(id)).singleElement()
+                .satisfies(d -> assertThat(d.content()).contains("Other").doesNotContain("Acme")));
+        assertThat(coze.documentsCreated() - created).as("documents created for the supplier's rename").isEqualTo(6);
+
+        created = coze.documentsCreated();
+        support.db().update("UPDATE products SET supplier_id = ? WHERE id = ?", acme, pb);
+        awaitConverged();
+        Map<String, List<FakeDocument>> moved = byKey();
+        ofPb.forEach(id -> assertThat(moved.get(id)).as("record %s of the product that moved", id).singleElement()
+                .satisfies(d -> assertThat(d.content()).contains("Acme Renamed").doesNotContain("Other")));
+        assertThat(coze.documentsCreated() - created).as("documents created for the product's move").isEqualTo(2);
+
+        created = coze.documentsCreated();
+        support.db().update("UPDATE products SET name = 'acme gadget' WHERE id = ?", pa);
+        awaitConverged();
+        Map<String, List<FakeDocument>> renamed = byKey();
+        ofPa.forEach(id -> assertThat(renamed.get(id)).singleElement()
+                .satisfies(d -> assertThat(d.content()).contains("acme gadget").doesNotContain("acme widget")));
+        assertThat(coze.documentsCreated() - created).as("documents created for the product's rename").isEqualTo(6);
+        assertThat(renamed).hasSize(8);
+    }
+
     private SyncConfig productsWithRelations() {
         List<Relation> related = List.of(
                 new Relation("supplier", "suppliers", Map.of("supplier_id", "id"), List.of("name", "city"), null, null, List.of()),
