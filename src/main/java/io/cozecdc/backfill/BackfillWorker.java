@@ -65,8 +65,10 @@ public class BackfillWorker {
 
     /** One step of every runnable backfill. */
     public Uni<Void> stepAll() {
-        return registry.ensureLoaded()
-                .chain(() -> jobs.runnable(instance.id(), clock.instant()))
+        return jobs.runnable(instance.id(), clock.instant())
+                // the configurations as of now: a resync started right after its configuration was created or
+                // enabled through another replica must not be cancelled as "disabled or deleted"
+                .call(ids -> ids.isEmpty() ? Uni.createFrom().voidItem() : registry.catchUp())
                 .chain(ids -> Multi.createFrom().iterable(ids)
                         .onItem().transformToUniAndConcatenate(this::step)
                         .collect().last().replaceWithVoid())

@@ -74,8 +74,10 @@ public class FanoutWorker {
     /** One round: claims up to {@code cdc.fanout.jobs-per-round} fan-outs and runs each until done or held back. */
     public Uni<Void> runDue() {
         String owner = instance.nextClaim("f");
-        return registry.ensureLoaded()
-                .chain(() -> jobs.claim(owner, settings.jobsPerRound(), settings.lease()))
+        return jobs.claim(owner, settings.jobsPerRound(), settings.lease())
+                // the configurations as of now: a fan-out is created after the edit that gave its configuration
+                // the relation, so it is never judged "gone" by a registry that has not heard of that edit yet
+                .call(claimed -> claimed.isEmpty() ? Uni.createFrom().voidItem() : registry.catchUp())
                 .chain(claimed -> {
                     List<Long> unfinished = java.util.Collections.synchronizedList(new ArrayList<>());
                     return Multi.createFrom().iterable(claimed)

@@ -67,6 +67,8 @@ class RelatedFanoutTest {
     @Inject
     io.cozecdc.fanout.FanoutWorker worker;
     @Inject
+    io.cozecdc.fanout.FanoutRepository fanouts;
+    @Inject
     io.cozecdc.ops.StateMetrics stateMetrics;
     String dataset;
 
@@ -384,6 +386,32 @@ class RelatedFanoutTest {
                 .satisfies(d -> assertThat(d.content()).contains("acme gadget").doesNotContain("acme widget")));
         assertThat(coze.documentsCreated() - created).as("documents created for the product's rename").isEqualTo(6);
         assertThat(renamed).hasSize(8);
+    }
+
+    /**
+     * A fan-out created for a configuration this replica's registry has not heard of yet (created or given
+     * its relation through another replica a moment ago) is run, not dropped as "gone".
+     */
+    @Test
+    void aFanOutOfAConfigurationThisReplicaHasNotHeardOfYetRuns() {
+        String acme = supplier("Acme", "Shanghai");
+        List<String> products = List.of(product("N-1", "new one", acme), product("N-2", "new two", acme));
+        Instant now = Instant.now();
+        SyncConfig config = configs.insert(pool, new SyncConfig(0, "unheard-of", "products", Long.parseLong(dataset),
+                List.of("id", "name"), null, true, ConfigStatus.ACTIVE, null, now, now, List.of(new Relation("supplier",
+                        "suppliers", Map.of("supplier_id", "id"), List.of("name"), null, null, List.of()))))
+                .await().atMost(PipelineSupport.WAIT);
+        var values = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("id", acme);
+        io.vertx.mutiny.sqlclient.SqlClient client = pool;
+        fanouts.enqueue(client, List.of(new io.cozecdc.fanout.FanoutJob.New(config.id(), "supplier", "suppliers", acme, values, 1)))
+                .await().atMost(PipelineSupport.WAIT);
+        assertThat(registry.byId(config.id())).as("this replica has not heard of the configuration yet").isEmpty();
+
+        worker.runDue().await().atMost(PipelineSupport.WAIT);
+
+        assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE operation_type = 'SNAPSHOT' "
+                + "AND target_config_id = ?", config.id())).isEqualTo(products.size());
+        assertThat(support.db().count("SELECT COUNT(*) FROM fanout_jobs")).isZero();
     }
 
     private SyncConfig productsWithRelations() {

@@ -34,6 +34,14 @@ class StaleRegistryTest {
     PipelineSupport support;
     @Inject
     ConfigRegistry registry;
+    @Inject
+    io.cozecdc.configs.SyncConfigRepository configs;
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+    @Inject
+    io.cozecdc.backfill.BackfillRepository backfills;
+    @Inject
+    io.cozecdc.backfill.BackfillWorker backfillWorker;
     String dataset;
     SyncConfig late;
 
@@ -96,6 +104,28 @@ class StaleRegistryTest {
             assertThat(support.documentsByKey(dataset, "id").get(id)).singleElement()
                     .satisfies(doc -> assertThat(doc.content()).contains("edit " + i + ": after edit " + i));
         }
+    }
+
+    /**
+     * Another replica creates a configuration and starts its resync (played by the repositories, without
+     * this replica's registry hearing of it); this replica's backfill worker takes the job before its periodic
+     * refresh. It must run the resync, not cancel it as "disabled or deleted".
+     */
+    @Test
+    void aResyncStartedThroughAnotherReplicaRightAfterItsCreateRuns() {
+        support.insertProduct("B1", "to resync", "1.00", null, 1);
+        java.time.Instant now = java.time.Instant.now();
+        SyncConfig fresh = configs.insert(pool, new SyncConfig(0, "fresh", "products", Long.parseLong(dataset), List.of("id"), null,
+                true, io.cozecdc.configs.ConfigStatus.ACTIVE, null, now, now)).await().atMost(PipelineSupport.WAIT);
+        backfills.start(fresh.id(), 1, now).await().atMost(PipelineSupport.WAIT);
+        assertThat(registry.byId(fresh.id())).as("this replica has not heard of the configuration yet").isEmpty();
+
+        backfillWorker.stepAll().await().atMost(PipelineSupport.WAIT);
+
+        assertThat(backfills.find(fresh.id()).await().atMost(PipelineSupport.WAIT).state())
+                .isNotEqualTo(io.cozecdc.backfill.BackfillState.CANCELLED);
+        assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE operation_type = 'SNAPSHOT' "
+                + "AND target_config_id = ?", fresh.id())).isEqualTo(1);
     }
 
     private void enableThroughAnotherReplica() {
