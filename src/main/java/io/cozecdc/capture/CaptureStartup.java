@@ -68,19 +68,12 @@ public class CaptureStartup {
         List<String> listed = config.tables().orElse(List.of());
         return configs.findAll().map(all -> {
             TreeSet<String> related = new TreeSet<>();
-            all.forEach(c -> collect(c.related(), related));
+            all.forEach(c -> related.addAll(Relation.tables(c.related())));
             listed.forEach(related::remove);
             List<String> wanted = new java.util.ArrayList<>(listed);
             wanted.addAll(related);
             return wanted;
         });
-    }
-
-    private static void collect(List<Relation> relations, java.util.Set<String> into) {
-        for (Relation r : relations) {
-            into.add(r.table());
-            collect(r.related(), into);
-        }
     }
 
     private Uni<Void> ensureCaptured(String table) {

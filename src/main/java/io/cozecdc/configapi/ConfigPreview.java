@@ -67,7 +67,7 @@ public class ConfigPreview {
             Uni<List<PreviewRows.SampleRow>> sample = recordKey == null ? rows.first(schema, SAMPLE_ROWS)
                     : rows.byKey(schema, recordKey);
             return sample.chain(found -> trees(config, found))
-                    .chain(found -> Uni.combine().all().unis(columns.of(schema.table()), columns.of(RelatedLoader.tables(config)))
+                    .chain(found -> Uni.combine().all().unis(columns.of(schema.table()), columns.of(config.tables()))
                             .asTuple()
                             .map(t -> view(config, schema, found, t.getItem1(), t.getItem2())));
         }));

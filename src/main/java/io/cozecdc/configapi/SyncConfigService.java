@@ -177,15 +177,8 @@ public class SyncConfigService {
     private static List<String> tables(String table, List<Relation> related) {
         java.util.LinkedHashSet<String> tables = new java.util.LinkedHashSet<>();
         tables.add(table);
-        addTables(related, tables);
+        tables.addAll(Relation.tables(related));
         return List.copyOf(tables);
-    }
-
-    private static void addTables(List<Relation> relations, java.util.Set<String> tables) {
-        for (Relation r : relations) {
-            tables.add(r.table());
-            addTables(r.related(), tables);
-        }
     }
 
     /** Starts syncing (again): installs missing triggers, clears ERROR, makes held changes due. */

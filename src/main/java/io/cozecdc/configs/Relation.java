@@ -2,8 +2,10 @@ package io.cozecdc.configs;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A table whose rows are rendered into the documents of a configuration's rows (issue 16): a product's
@@ -30,6 +32,20 @@ public record Relation(String name, String table, Map<String, String> join, List
         join = join == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(join));
         fields = fields == null ? List.of() : List.copyOf(fields);
         related = related == null ? List.of() : List.copyOf(related);
+    }
+
+    /** Every table these relations name, at every level, in declaration order, once each. */
+    public static Set<String> tables(List<Relation> relations) {
+        Set<String> tables = new LinkedHashSet<>();
+        addTables(relations, tables);
+        return tables;
+    }
+
+    private static void addTables(List<Relation> relations, Set<String> tables) {
+        for (Relation r : relations) {
+            tables.add(r.table());
+            addTables(r.related(), tables);
+        }
     }
 
     /** True for a to-many relation (rendered as a list of rows), false for a to-one (zero or one row). */

@@ -1,7 +1,9 @@
 package io.cozecdc.configs;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A row of sync_configs: which table syncs into which Coze dataset, with which fields and template.
@@ -28,6 +30,14 @@ public record SyncConfig(long id, String name, String tableName, long datasetId,
     /** This configuration with another lifecycle state; only {@link ConfigLifecycle} decides which. */
     SyncConfig withStatus(boolean enabled, ConfigStatus status, String reason, Instant at) {
         return new SyncConfig(id, name, tableName, datasetId, fields, template, enabled, status, reason, createdAt, at, related);
+    }
+
+    /** Every table the configuration names: its own, then every related table at every level, in order, once each. */
+    public Set<String> tables() {
+        Set<String> tables = new LinkedHashSet<>();
+        tables.add(tableName);
+        tables.addAll(Relation.tables(related));
+        return tables;
     }
 
     /** True when documents are built from more than the configuration's own table. */

@@ -22,6 +22,7 @@ import io.cozecdc.changelog.Change;
 import io.cozecdc.common.InstanceId;
 import io.cozecdc.common.Sql;
 import io.cozecdc.configs.ConfigStatus;
+import io.cozecdc.configs.Relation;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.failures.FailureCodes;
 import io.cozecdc.fanout.DependencyIndex;
@@ -176,7 +177,7 @@ public class ConfigDelivery {
         }
         List<String> keys = changes.stream().map(Change::recordKey).toList();
         Uni<Map<String, List<ColumnFormat>>> relatedColumns = config.hasRelations()
-                ? columns.of(relatedTables(config.related(), new java.util.TreeSet<>()))
+                ? columns.of(Relation.tables(config.related()))
                 : Uni.createFrom().item(Map.of());
         return Uni.combine().all().unis(synced.find(pool, config.id(), keys), columns.of(config.tableName()), relatedColumns).asTuple()
                 .chain(found -> {
@@ -211,14 +212,6 @@ public class ConfigDelivery {
                         return statuses;
                     });
         });
-    }
-
-    private static Set<String> relatedTables(List<io.cozecdc.configs.Relation> relations, Set<String> into) {
-        for (io.cozecdc.configs.Relation r : relations) {
-            into.add(r.table());
-            relatedTables(r.related(), into);
-        }
-        return into;
     }
 
     private void plan(SyncConfig config, Change change, List<ColumnFormat> tableColumns,

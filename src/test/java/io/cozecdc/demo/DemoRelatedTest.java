@@ -81,7 +81,7 @@ class DemoRelatedTest {
     private String render(SyncConfig config, String key) {
         var loaded = loader.load(pool, config, List.of(key), false).await().atMost(WAIT);
         var own = columns.of(config.tableName()).await().atMost(WAIT);
-        Map<String, List<io.cozecdc.sync.render.ColumnFormat>> related = columns.of(RelatedLoader.tables(config)).await().atMost(WAIT);
+        Map<String, List<io.cozecdc.sync.render.ColumnFormat>> related = columns.of(config.tables()).await().atMost(WAIT);
         Change change = new Change(1, config.tableName(), key, Operation.SNAPSHOT, loaded.trees().get(key), Instant.EPOCH, null);
         return renderer.render(config, change, own, related).text();
     }

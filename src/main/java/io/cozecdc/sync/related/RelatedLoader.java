@@ -82,7 +82,7 @@ public class RelatedLoader {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(new Loaded(Map.of(), Map.of()));
         }
-        return schemas(tables(config)).chain(described -> {
+        return schemas(config.tables()).chain(described -> {
             TableSchema parent = described.get(config.tableName());
             Map<String, ObjectNode> trees = new LinkedHashMap<>();
             Map<String, Set<RowRef>> reads = new LinkedHashMap<>();
@@ -99,21 +99,6 @@ public class RelatedLoader {
                 return attach(client, described, parent, config.related(), level, lock, reads);
             }).map(x -> new Loaded(Collections.unmodifiableMap(trees), Collections.unmodifiableMap(reads)));
         });
-    }
-
-    /** Every table a configuration names: its own and every related table at every level, in order. */
-    public static Set<String> tables(SyncConfig config) {
-        Set<String> tables = new LinkedHashSet<>();
-        tables.add(config.tableName());
-        addTables(config.related(), tables);
-        return tables;
-    }
-
-    private static void addTables(List<Relation> relations, Set<String> tables) {
-        for (Relation r : relations) {
-            tables.add(r.table());
-            addTables(r.related(), tables);
-        }
     }
 
     /** Forgets the cached description of every table (after a schema change, say). */

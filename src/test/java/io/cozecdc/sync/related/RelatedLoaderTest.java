@@ -226,7 +226,7 @@ class RelatedLoaderTest {
 
     private String render(SyncConfig config, String key, Loaded loaded, Instant capturedAt) {
         var own = columns.of(config.tableName()).await().atMost(WAIT);
-        var related = columns.of(RelatedLoader.tables(config)).await().atMost(WAIT);
+        var related = columns.of(config.tables()).await().atMost(WAIT);
         Change change = new Change(1, config.tableName(), key, Operation.SNAPSHOT, loaded.trees().get(key), capturedAt, null);
         return renderer.render(config, change, own, related).text();
     }
