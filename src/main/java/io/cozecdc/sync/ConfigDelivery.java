@@ -194,8 +194,10 @@ public class ConfigDelivery {
             warnRenderFailures(config, ready, changes.size());
             // intents of answered creates: closed by the commit that records their documents
             List<String> answered = java.util.Collections.synchronizedList(new ArrayList<>());
-            List<String> opened = java.util.Collections.synchronizedList(new ArrayList<>());
-            return create(config, toCreate, answered, opened)
+            // every call of this delivery, registered before it is sent, so whatever ends the delivery
+            // (commit, failure, cancellation) stops renewing all their intents
+            List<IntentCall> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+            return create(config, toCreate, answered, calls)
                     .map(created -> {
                         List<Outcome> all = new ArrayList<>(ready);
                         all.addAll(created);
@@ -203,7 +205,7 @@ public class ConfigDelivery {
                     })
                     .chain(outcomes -> committer.commit(config, outcomes, List.copyOf(answered)))
                     // committed (or not: then their lease runs out and the resolver takes them over)
-                    .onTermination().invoke(() -> leases.dropIntents(List.copyOf(opened)))
+                    .onTermination().invoke(() -> release(calls))
                     .call(result -> janitor.deleteNow(result.obsoleteDocuments()))
                     .map(result -> {
                         observe(config, result.statuses());
@@ -273,13 +275,13 @@ public class ConfigDelivery {
     }
 
     /** Creates documents in calls of at most coze.documents-per-create (10) and under the body cap, calls running side by side. */
-    private Uni<List<Outcome>> create(SyncConfig config, List<Pending> pending, List<String> answered, List<String> opened) {
+    private Uni<List<Outcome>> create(SyncConfig config, List<Pending> pending, List<String> answered, List<IntentCall> calls) {
         if (pending.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         AtomicBoolean refused = new AtomicBoolean();
         return Multi.createFrom().iterable(calls(pending))
-                .onItem().transformToUni(call -> createCall(config, call, refused, answered, opened))
+                .onItem().transformToUni(call -> createCall(config, call, refused, answered, calls))
                 .merge(Math.max(1, coze.limits().concurrency()))
                 .collect().in(ArrayList<Outcome>::new, List::addAll)
                 .map(list -> (List<Outcome>) list);
@@ -292,7 +294,7 @@ public class ConfigDelivery {
     }
 
     private Uni<List<Outcome>> createCall(SyncConfig config, List<Pending> call, AtomicBoolean refused, List<String> answered,
-            List<String> opened) {
+            List<IntentCall> calls) {
         if (refused.get()) {
             return Uni.createFrom().item(call.stream().map(p -> (Outcome) held(p.change(), "configuration refused by Coze")).toList());
         }
@@ -300,19 +302,19 @@ public class ConfigDelivery {
             return coze.create(config.datasetId(), CreateAttempts.of(call.stream().map(Pending::newDocument).toList()))
                     .chain(created -> matched(call, List.of(), created, answered))
                     .onFailure(SinkException.class)
-                    .recoverWithUni(e -> failedCall(config, call, (SinkException) e, refused, answered, opened));
+                    .recoverWithUni(e -> failedCall(config, call, (SinkException) e, refused, answered, calls));
         }
         IntentCall intentCall = new IntentCall(config, call.stream().map(Pending::change).toList(),
                 call.stream().map(Pending::document).toList(), intents, leases, intentSettings, instance.id());
+        calls.add(intentCall);
         return coze.create(config.datasetId(), intentCall)
                 .chain(created -> matched(call, intentCall.answered(), created, answered))
-                .onTermination().invoke(() -> opened.addAll(intentCall.opened()))
                 .onFailure(SinkException.class)
-                .recoverWithUni(e -> failedCall(config, call, (SinkException) e, refused, answered, opened));
+                .recoverWithUni(e -> failedCall(config, call, (SinkException) e, refused, answered, calls));
     }
 
     private Uni<List<Outcome>> failedCall(SyncConfig config, List<Pending> call, SinkException e, AtomicBoolean refused,
-            List<String> answered, List<String> opened) {
+            List<String> answered, List<IntentCall> calls) {
         if (e.kind() == SinkErrorKind.CONFIGURATION) {
             Uni<Void> mark = refused.compareAndSet(false, true) ? configErrors.markError(config, e) : Uni.createFrom().voidItem();
             return mark.onFailure().recoverWithNull().map(v -> call.stream()
@@ -323,7 +325,7 @@ public class ConfigDelivery {
             // one bad record fails the whole call: try each alone so only it becomes a dead letter
             Log.debugf("Coze rejected a create of %d documents (%s); retrying them one by one", call.size(), e.describe());
             return Multi.createFrom().iterable(call)
-                    .onItem().transformToUniAndConcatenate(p -> createCall(config, List.of(p), refused, answered, opened))
+                    .onItem().transformToUniAndConcatenate(p -> createCall(config, List.of(p), refused, answered, calls))
                     .collect().in(ArrayList<Outcome>::new, List::addAll)
                     .map(list -> (List<Outcome>) list);
         }
@@ -371,6 +373,14 @@ public class ConfigDelivery {
         }
         leases.dropIntents(unanswered);
         return intents.lease(unanswered, intentSettings.settle()).onFailure().recoverWithNull().replaceWith(outcomes);
+    }
+
+    private static void release(List<IntentCall> calls) {
+        List<IntentCall> all;
+        synchronized (calls) {
+            all = List.copyOf(calls);
+        }
+        all.forEach(IntentCall::release);
     }
 
     private static Outcome.Failed held(Change change, String reason) {

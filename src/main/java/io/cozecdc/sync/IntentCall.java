@@ -1,7 +1,6 @@
 package io.cozecdc.sync;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,7 +24,8 @@ import io.cozecdc.sync.render.RenderedDocument;
  * replica; the lease is renewed while the call and its commit run. The intents of an attempt Coze
  * refused are closed at once; those of an attempt without a usable answer (timeout, broken connection,
  * gateway error) are handed to the {@link IntentResolver} after {@code cdc.intents.settle}; those of the
- * attempt that was answered are closed by the commit that records its documents.
+ * attempt that was answered are closed by the commit that records its documents. When the delivery ends
+ * ({@link #release()}) nothing of the call is renewed any more.
  */
 final class IntentCall implements CreateAttempts {
 
@@ -36,7 +36,8 @@ final class IntentCall implements CreateAttempts {
     private final LeaseKeeper keeper;
     private final IntentSettings settings;
     private final String owner;
-    private final List<String> opened = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> opened = new ArrayList<>();
+    private boolean released;
     private volatile List<CreateIntent> current = List.of();
 
     IntentCall(SyncConfig config, List<Change> changes, List<RenderedDocument> documents, CreateIntentRepository repository,
@@ -64,8 +65,13 @@ final class IntentCall implements CreateAttempts {
             return intents;
         }, owner, settings.lease()).map(intents -> {
             List<String> ids = ids(intents);
-            keeper.holdIntents(ids);
-            opened.addAll(ids);
+            synchronized (opened) {
+                opened.addAll(ids);
+                // a delivery that ended (cancelled while this insert ran) no longer renews anything
+                if (!released) {
+                    keeper.holdIntents(ids);
+                }
+            }
             current = intents;
             List<NewDocument> docs = new ArrayList<>();
             for (int i = 0; i < intents.size(); i++) {
@@ -96,11 +102,21 @@ final class IntentCall implements CreateAttempts {
         return current;
     }
 
-    /** Every intent this call opened (to stop renewing them whatever happens). */
-    List<String> opened() {
+    /**
+     * The delivery this call belongs to has ended, however (committed, failed, cancelled): its intents
+     * are no longer renewed, now or if an insert still in flight opens more. An intent whose document
+     * the commit did not record is then taken by the {@link IntentResolver} when its lease runs out.
+     * Without this, a delivery cancelled while its call was in flight (a claim failure ending the
+     * poller's loop, an abandoned round) left intents renewed for ever: their documents were never
+     * adopted nor reconciled away, a duplicate of the row for as long as the process lived.
+     */
+    void release() {
+        List<String> ids;
         synchronized (opened) {
-            return List.copyOf(opened);
+            released = true;
+            ids = List.copyOf(opened);
         }
+        keeper.dropIntents(ids);
     }
 
     /**

@@ -139,6 +139,10 @@ public class LeaseKeeper {
         // work younger than one renewal interval still has most of its first lease: renewing it could only
         // race with its own end (a release to the resolver, a rescheduled check) and push that back
         long young = leaseSettings.renewInterval().toNanos();
+        // nothing is renewed for ever: an intent or a document held past the bound (work that lost track of
+        // it) goes back to the resolver or the tracker when its lease ends
+        dropOlderThan(openIntents, e -> e, now, maxHoldNanos, "create intents");
+        dropOlderThan(tracked, Held::sinceNanos, now, maxHoldNanos, "documents being checked");
         List<String> intentIds = openIntents.entrySet().stream().filter(e -> now - e.getValue() >= young)
                 .map(Map.Entry::getKey).toList();
         for (List<String> chunk : Sql.chunks(intentIds, 500)) {
@@ -159,6 +163,17 @@ public class LeaseKeeper {
                 .invoke(e -> Log.debugf("A lease renewal failed (retried next round): %s", e.getMessage()))
                 .onFailure().recoverWithNull())
                 .collect().last().replaceWithVoid();
+    }
+
+    private static <V> void dropOlderThan(Map<String, V> held, java.util.function.ToLongFunction<V> since, long now,
+            long maxHoldNanos, String what) {
+        List<String> old = held.entrySet().stream().filter(e -> now - since.applyAsLong(e.getValue()) > maxHoldNanos)
+                .map(Map.Entry::getKey).toList();
+        if (!old.isEmpty()) {
+            old.forEach(held::remove);
+            Log.warnf("%d %s have been held for over %s (cdc.leases.max-hold): no longer renewed, they are taken "
+                    + "over when their lease ends", old.size(), what, Duration.ofNanos(maxHoldNanos));
+        }
     }
 
     private record Batch(List<Long> ids, long startedNanos) {

@@ -19,9 +19,9 @@ public interface LeaseSettings {
     Duration renewInterval();
 
     /**
-     * A batch whose leases have been renewed for this long is given up on: its leases are no longer
-     * renewed, so another replica may take its rows once they expire (a hung batch cannot hold its
-     * rows for ever). Default 30 min.
+     * Work whose leases have been renewed for this long is given up on: its leases are no longer
+     * renewed, so another replica may take it once they expire (a hung batch cannot hold its rows for
+     * ever). Applies to batches, retry rounds, create intents and documents being checked. Default 30 min.
      */
     @WithDefault("30m")
     Duration maxHold();

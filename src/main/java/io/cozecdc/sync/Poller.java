@@ -1,6 +1,7 @@
 package io.cozecdc.sync;
 
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -65,20 +66,28 @@ public class Poller {
         return control.track(run());
     }
 
-    /** Claims and processes batches until the jobs are paused or a claim fails; never fails itself. */
+    /**
+     * Claims and processes batches until the jobs are paused or a claim fails; never fails itself. A
+     * failed claim ends the loop but not the batches still running: they finish (or fail) by themselves.
+     * Cancelling them would throw away Coze calls in flight, whose documents then exist without a commit.
+     */
     public Uni<Void> run() {
         Pace pace = new Pace(settings.poll().interval().toNanos());
         int full = settings.poll().batchSize();
-        return Multi.createBy().repeating().uni(() -> nextClaim(pace, full))
-                .whilst(claimed -> control.isRunning())
+        AtomicBoolean claimFailed = new AtomicBoolean();
+        return Multi.createBy().repeating().uni(() -> nextClaim(pace, full)
+                        .onFailure().recoverWithItem(e -> {
+                            // a claim that failed fast (database away) still ended its round: the poller is not stuck
+                            heartbeat.beat();
+                            Log.errorf("Polling the change log failed: %s", e.getMessage());
+                            claimFailed.set(true);
+                            return BatchProcessor.Claimed.NONE;
+                        }))
+                .whilst(claimed -> !claimFailed.get() && control.isRunning())
                 .onItem().transformToUni(this::process)
                 .merge(Math.max(1, settings.poll().parallelBatches()))
                 .collect().last()
-                .onFailure().invoke(e -> {
-                    // a claim that failed fast (database away) still ended its round: the poller is not stuck
-                    heartbeat.beat();
-                    Log.errorf("Polling the change log failed: %s", e.getMessage());
-                })
+                .onFailure().invoke(e -> Log.errorf("Polling the change log failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

@@ -162,8 +162,13 @@ class OutageIT {
     private static void reconcileAndAssertExact() {
         sleep(2500);
         service.api().post("/api/v1/maintenance/reconcile").then().statusCode(200);
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                coze.documents(dataset).size() == sql.count("SELECT COUNT(*) FROM products"));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    coze.documents(dataset).size() == sql.count("SELECT COUNT(*) FROM products"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("Coze still differs 30 s after a reconciliation: "
+                    + ExactState.difference(sql, coze, dataset) + "\n" + ExactState.summary(sql), e);
+        }
         ExactState.assertExact(sql, coze, dataset);
     }
 

@@ -37,7 +37,7 @@ public final class ExactState {
         return "id: " + row.get("id") + "\nname: " + row.get("name") + "\nstock_quantity: " + row.get("stock_quantity") + "\n";
     }
 
-    /** Waits until the change log is drained, every document processed and no failure is left (bounded). */
+    /** Waits until the change log is drained, every document processed, every create intent settled and no failure is left (bounded). */
     public static void awaitDrained(TestDb db, Duration timeout) {
         try {
             awaitDrainedOrFail(db, timeout);
@@ -58,9 +58,38 @@ public final class ExactState {
                 + " synced_live=" + db.count("SELECT COUNT(*) FROM synced_documents WHERE deleted = 0 AND document_id IS NOT NULL")
                 + " synced_pending=" + db.query("SELECT record_key, document_id, pending_document_id, last_log_id, deleted FROM "
                         + "synced_documents WHERE document_id IS NULL OR pending_document_id IS NOT NULL LIMIT 5")
+                + " open_intents=" + db.query("SELECT owner, lease_until, COUNT(*) n FROM create_intents GROUP BY owner, lease_until LIMIT 5")
                 + " products=" + db.count("SELECT COUNT(*) FROM products")
                 + " products_without_document=" + db.query("SELECT p.id FROM products p LEFT JOIN synced_documents s "
                         + "ON s.record_key = p.id AND s.deleted = 0 AND s.document_id IS NOT NULL WHERE s.record_key IS NULL LIMIT 5");
+    }
+
+    /**
+     * Where Coze and the service's tables differ, for failure messages: the documents Coze holds that
+     * no row maps to (with their ledger state), the mapped documents Coze does not hold, and the open
+     * create intents.
+     */
+    public static String difference(TestDb db, FakeCoze coze, String dataset) {
+        Map<String, String> mapped = new TreeMap<>();
+        db.query("SELECT record_key, document_id FROM synced_documents WHERE deleted = 0 AND document_id IS NOT NULL")
+                .forEach(r -> mapped.put((String) r.get("document_id"), (String) r.get("record_key")));
+        List<FakeDocument> held = coze.documents(dataset);
+        StringBuilder out = new StringBuilder("coze holds " + held.size() + ", mapped " + mapped.size() + ", products "
+                + db.count("SELECT COUNT(*) FROM products"));
+        held.stream().filter(d -> !mapped.containsKey(d.documentId())).limit(10).forEach(d -> out.append("\n  unmapped ")
+                .append(d.documentId()).append(' ').append(d.name()).append(" status=").append(d.status())
+                .append(" ledger=").append(db.query("SELECT state, state_reason, delete_attempts FROM coze_documents "
+                        + "WHERE document_id = ?", d.documentId()))
+                .append(" row=").append(db.query("SELECT record_key, document_id, pending_document_id, last_log_id, deleted "
+                        + "FROM synced_documents WHERE record_key = ?", d.content().lines().findFirst().orElse("")
+                                .replaceFirst("^id: ", ""))));
+        java.util.Set<String> heldIds = new java.util.HashSet<>();
+        held.forEach(d -> heldIds.add(d.documentId()));
+        mapped.keySet().stream().filter(id -> !heldIds.contains(id)).limit(10)
+                .forEach(id -> out.append("\n  missing ").append(id).append(" of row ").append(mapped.get(id)));
+        out.append("\n  open intents ").append(db.query("SELECT record_key, log_id, document_name, created_at, owner, "
+                + "lease_until FROM create_intents LIMIT 10"));
+        return out.toString();
     }
 
     private static void awaitDrainedOrFail(TestDb db, Duration timeout) {
@@ -68,6 +97,8 @@ public final class ExactState {
                 db.count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0") == 0
                         && db.count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
                         && db.count("SELECT COUNT(*) FROM sync_failures") == 0
+                        // an open create intent protects its document from reconciliation until it is settled
+                        && db.count("SELECT COUNT(*) FROM create_intents") == 0
                         && db.count("SELECT COUNT(*) FROM synced_documents WHERE deleted = 0 AND document_id IS NOT NULL")
                                 == db.count("SELECT COUNT(*) FROM products"));
     }
