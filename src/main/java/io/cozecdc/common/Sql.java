@@ -1,5 +1,6 @@
 package io.cozecdc.common;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -35,11 +36,40 @@ public final class Sql {
         return sb.toString();
     }
 
-    /** Runs a transaction, again (up to three times in all) when the database reports a deadlock. */
+    /**
+     * How long one statement, or one transaction, of the service's own bookkeeping may take before it is
+     * given up on. A statement sent through the reactive pool just as the server goes away can be left
+     * without an answer for good (seen when the database restarts: the change-log release of a failed
+     * batch never completed, and the poller, waiting for that batch, stopped for good). Longer than
+     * InnoDB's default lock wait (50 s), so a statement waiting for a lock gets the database's own error
+     * first.
+     */
+    public static final Duration CALL_BOUND = Duration.ofSeconds(60);
+
+    /** Runs a transaction, again (up to three times in all) when the database reports a deadlock; each try bounded by {@link #CALL_BOUND}. */
     public static <T> Uni<T> transaction(Pool pool, java.util.function.Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(work)
-                .onFailure(Sql::isTransient).retry().withBackOff(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(200))
+        return bounded(pool.withTransaction(work), "a transaction")
+                .onFailure(Sql::isTransient).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .atMost(2);
+    }
+
+    /** The call, failed with {@link DatabaseCallTimeout} when it has not answered within {@link #CALL_BOUND}. */
+    public static <T> Uni<T> bounded(Uni<T> call, String what) {
+        return bounded(call, what, CALL_BOUND);
+    }
+
+    /** The call, failed with {@link DatabaseCallTimeout} when it has not answered within {@code bound}. */
+    public static <T> Uni<T> bounded(Uni<T> call, String what, Duration bound) {
+        return call.ifNoItem().after(bound).failWith(() -> new DatabaseCallTimeout(what, bound));
+    }
+
+    /** A database call that did not answer within its bound. */
+    public static final class DatabaseCallTimeout extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DatabaseCallTimeout(String what, Duration bound) {
+            super("the database did not answer " + what + " within " + bound.toSeconds() + " s; given up on");
+        }
     }
 
     public static boolean isTransient(Throwable e) {

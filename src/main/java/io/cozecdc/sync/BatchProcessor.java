@@ -99,7 +99,7 @@ public class BatchProcessor {
      * When changes are still unrouted, reads the configurations again and routes again.
      */
     private Uni<Router.Routing> route(List<Change> changes) {
-        return registry.catchUp()
+        return Sql.bounded(registry.catchUp(), "the configurations' fingerprint")
                 .onFailure().invoke(e -> Log.warnf("Could not check the sync configurations before routing: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .chain(() -> routeAfterCatchUp(changes));
@@ -110,7 +110,7 @@ public class BatchProcessor {
         if (routing.unrouted().isEmpty()) {
             return Uni.createFrom().item(routing);
         }
-        return registry.refresh().map(v -> routeNow(changes));
+        return Sql.bounded(registry.refresh(), "the configurations").map(v -> routeNow(changes));
     }
 
     private Router.Routing routeNow(List<Change> changes) {
@@ -128,7 +128,7 @@ public class BatchProcessor {
                 .merge(Math.max(1, settings.poll().configConcurrency()))
                 .collect().asList()
                 .chain(results -> results.contains(Boolean.FALSE)
-                        ? changeLog.release(owner, ids).invoke(n -> Log.warnf("[batch %s] released %d changes to retry later", batch, n))
+                        ? Sql.bounded(changeLog.release(owner, ids), "the release of a batch").invoke(n -> Log.warnf("[batch %s] released %d changes to retry later", batch, n))
                         : markProcessed(owner, ids, routing.fanouts())
                                 .invoke(n -> warnIfLost(batch, n, ids.size())))
                 .onTermination().invoke(() -> leases.dropBatch(owner))
@@ -143,7 +143,7 @@ public class BatchProcessor {
     private Uni<Integer> markProcessed(String owner, List<Long> ids, List<Router.Fanout> requested) {
         Instant now = clock.instant();
         if (requested.isEmpty()) {
-            return changeLog.markProcessed(owner, ids, now);
+            return Sql.bounded(changeLog.markProcessed(owner, ids, now), "the end of a batch");
         }
         List<FanoutJob.New> jobs = requested.stream().map(BatchProcessor::job).toList();
         return Sql.transaction(fanouts.pool(), conn -> fanouts.enqueue(conn, jobs)

@@ -179,7 +179,8 @@ public class ConfigDelivery {
         Uni<Map<String, List<ColumnFormat>>> relatedColumns = config.hasRelations()
                 ? columns.of(Relation.tables(config.related()))
                 : Uni.createFrom().item(Map.of());
-        return Uni.combine().all().unis(synced.find(pool, config.id(), keys), columns.of(config.tableName()), relatedColumns).asTuple()
+        return Sql.bounded(Uni.combine().all().unis(synced.find(pool, config.id(), keys), columns.of(config.tableName()),
+                relatedColumns).asTuple(), "the records' mappings")
                 .chain(found -> {
             Map<String, RecordMapping> states = found.getItem1();
             List<ColumnFormat> tableColumns = found.getItem2();
@@ -372,7 +373,8 @@ public class ConfigDelivery {
             return Uni.createFrom().item(outcomes);
         }
         leases.dropIntents(unanswered);
-        return intents.lease(unanswered, intentSettings.settle()).onFailure().recoverWithNull().replaceWith(outcomes);
+        return Sql.bounded(intents.lease(unanswered, intentSettings.settle()), "handing create intents to the resolver")
+                .onFailure().recoverWithNull().replaceWith(outcomes);
     }
 
     private static void release(List<IntentCall> calls) {

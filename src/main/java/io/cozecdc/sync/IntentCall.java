@@ -8,6 +8,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
 import io.cozecdc.changelog.Change;
+import io.cozecdc.common.Sql;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.sink.CreateAttempts;
 import io.cozecdc.sink.KnowledgeBase.NewDocument;
@@ -54,7 +55,7 @@ final class IntentCall implements CreateAttempts {
     @Override
     public Uni<List<NewDocument>> begin() {
         current = List.of();
-        return repository.open(now -> {
+        return Sql.bounded(repository.open(now -> {
             List<CreateIntent> intents = new ArrayList<>();
             for (int i = 0; i < changes.size(); i++) {
                 Change c = changes.get(i);
@@ -63,7 +64,7 @@ final class IntentCall implements CreateAttempts {
                         c.recordKey(), c.logId(), c.operation().name(), c.capturedAt(), documents.get(i).hash(), name, now));
             }
             return intents;
-        }, owner, settings.lease()).map(intents -> {
+        }, owner, settings.lease()), "the create intents").map(intents -> {
             List<String> ids = ids(intents);
             synchronized (opened) {
                 opened.addAll(ids);
@@ -89,9 +90,10 @@ final class IntentCall implements CreateAttempts {
             return Uni.createFrom().voidItem();
         }
         keeper.dropIntents(ids);
-        Uni<?> outcome = mayHaveCreated(failure)
+        Uni<Void> settle = mayHaveCreated(failure)
                 ? repository.lease(ids, settings.settle())
-                : repository.close(ids);
+                : repository.close(ids).replaceWithVoid();
+        Uni<Void> outcome = Sql.bounded(settle, "settling create intents");
         return outcome.onFailure().invoke(e -> Log.debugf("Could not settle %d create intents (their lease runs out "
                 + "and the resolver takes them): %s", ids.size(), e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();

@@ -22,6 +22,9 @@ import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.Operation;
 import io.cozecdc.common.InstanceId;
 import io.cozecdc.common.JobControl;
+import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.JobSettings;
+import io.cozecdc.common.Sql;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.sink.KnowledgeBase;
@@ -61,10 +64,14 @@ public class IntentResolver {
     private final JobControl control;
     private final InstanceId instance;
     private final IntentSettings settings;
+    private final JobRounds rounds;
+    private final JobSettings jobs;
 
     public IntentResolver(CreateIntentRepository intents, KnowledgeBase coze, SyncConfigRepository configs, LedgerRepository ledger,
             SyncCommitter committer, DocumentJanitor janitor, LeaseKeeper leases, JobControl control, InstanceId instance,
-            IntentSettings settings) {
+            IntentSettings settings, JobRounds rounds, JobSettings jobs) {
+        this.rounds = rounds;
+        this.jobs = jobs;
         this.intents = intents;
         this.coze = coze;
         this.configs = configs;
@@ -83,10 +90,11 @@ public class IntentResolver {
         if (!control.isRunning()) {
             return Uni.createFrom().voidItem();
         }
-        return control.track(resolve()
+        // a round that never ends (a database call left without an answer) is abandoned at the jobs' bound
+        return control.track(rounds.round("intent-resolver", jobs.roundTimeout(), JobSettings.ROUND_TIMEOUT, () -> resolve()
                 .onFailure().invoke(e -> Log.warnf("Resolving open create intents failed (retried): %s", e.getMessage()))
                 .onFailure().recoverWithItem(0)
-                .replaceWithVoid());
+                .replaceWithVoid()));
     }
 
     /** Resolves the open intents whose lease has ended; returns how many were closed. */
@@ -126,7 +134,7 @@ public class IntentResolver {
 
     /** Adopts (or deletes) the documents Coze holds under the intent's name, or closes it when there are none. */
     private Uni<Void> settle(CreateIntent intent, List<String> documentIds) {
-        return configs.findById(intent.configId()).chain(config -> {
+        return Sql.bounded(configs.findById(intent.configId()), "a configuration").chain(config -> {
             if (config == null) {
                 return janitor.deleteNow(documentIds).chain(() -> intents.close(List.of(intent.id()))).replaceWithVoid();
             }

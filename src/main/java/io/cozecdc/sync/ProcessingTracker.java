@@ -152,7 +152,8 @@ public class ProcessingTracker {
                 .invoke(() -> done.forEach(doc -> metrics.readyLag(doc.capturedAt(), now)))
                 .onFailure().invoke(e -> Log.warnf("Could not promote %d processed documents: %s", done.size(), e.getMessage()))
                 .onFailure().recoverWithItem(List.<String>of());
-        Uni<Void> postponed = ledger.lease(ledgerClient(), LedgerState.PROCESSING, waiting, settings.processing().pollInterval())
+        Uni<Void> postponed = Sql.bounded(ledger.lease(ledgerClient(), LedgerState.PROCESSING, waiting,
+                settings.processing().pollInterval()), "the next check of documents still processing")
                 .onFailure().recoverWithNull();
         return promoted
                 .chain(obsolete -> postponed.replaceWith(obsolete))
@@ -180,7 +181,7 @@ public class ProcessingTracker {
     }
 
     private Uni<List<String>> failed(LedgerDocument doc, int code, String reason) {
-        return ledger.find(ledgerClient(), doc.documentId()).chain(current -> {
+        return Sql.bounded(ledger.find(ledgerClient(), doc.documentId()), "a document's state").chain(current -> {
             if (current == null || current.state() != LedgerState.PROCESSING) {
                 return Uni.createFrom().item(List.<String>of()); // replaced or deleted meanwhile: nothing to redo
             }
@@ -189,7 +190,7 @@ public class ProcessingTracker {
     }
 
     private Uni<List<String>> failedForGood(LedgerDocument doc, int code, String reason) {
-        return configs.findById(doc.configId()).chain(config -> {
+        return Sql.bounded(configs.findById(doc.configId()), "a configuration").chain(config -> {
             if (config == null) {
                 return ledger.markObsolete(ledgerClient(), List.of(doc.documentId()), "config deleted", clock.instant())
                         .replaceWith(List.of(doc.documentId()));

@@ -84,7 +84,7 @@ public class DocumentJanitor {
     /** One delete call; on "not found" with several ids, each is tried alone so the others still go. */
     private Uni<Void> delete(List<String> ids, int previousAttempts) {
         return coze.delete(ids)
-                .chain(() -> ledger.remove(ids))
+                .chain(() -> Sql.bounded(ledger.remove(ids), "the removal of deleted documents"))
                 .onFailure(SinkException.class).recoverWithUni(e -> {
                     SinkException ce = (SinkException) e;
                     if (coze.isNotFound(ce) && ids.size() == 1) {
