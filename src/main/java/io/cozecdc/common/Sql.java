@@ -37,25 +37,41 @@ public final class Sql {
     }
 
     /**
-     * How long one statement, or one transaction, of the service's own bookkeeping may take before it is
-     * given up on. A statement sent through the reactive pool just as the server goes away can be left
-     * without an answer for good (seen when the database restarts: the change-log release of a failed
-     * batch never completed, and the poller, waiting for that batch, stopped for good). Longer than
-     * InnoDB's default lock wait (50 s), so a statement waiting for a lock gets the database's own error
-     * first.
+     * How long one statement, or one short transaction, of the service's own bookkeeping may go without
+     * an answer before it is given up on: {@code cdc.jobs.statement-timeout} (60 s by default) plus
+     * {@link #BOUND_MARGIN}, so the server's and the connection's own timeouts (SessionSettingsPoolCreator)
+     * act first whenever they can. This bound is the backstop for what they cannot reach: the reactive pool
+     * can leave a statement sent just as the server goes away without any answer for good (seen when the
+     * database restarted: a failed batch's change-log release never completed, and the poller, waiting
+     * for that batch, stopped). A statement timeout of 0 switches this bound off too.
      */
-    public static final Duration CALL_BOUND = Duration.ofSeconds(60);
+    public static Duration callBound() {
+        Duration known = callBound;
+        if (known == null) {
+            Duration statement = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue("cdc.jobs.statement-timeout", Duration.class).orElse(DEFAULT_STATEMENT_TIMEOUT);
+            known = statement.isZero() || statement.isNegative() ? Duration.ZERO : statement.plus(BOUND_MARGIN);
+            callBound = known;
+        }
+        return known;
+    }
 
-    /** Runs a transaction, again (up to three times in all) when the database reports a deadlock; each try bounded by {@link #CALL_BOUND}. */
+    /** Added to the statement timeout for {@link #callBound()}. */
+    public static final Duration BOUND_MARGIN = Duration.ofSeconds(30);
+    static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(60);
+    private static volatile Duration callBound;
+
+    /** Runs a transaction, again (up to three times in all) when the database reports a deadlock; each try bounded by {@link #callBound()}. */
     public static <T> Uni<T> transaction(Pool pool, java.util.function.Function<SqlConnection, Uni<T>> work) {
         return bounded(pool.withTransaction(work), "a transaction")
                 .onFailure(Sql::isTransient).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .atMost(2);
     }
 
-    /** The call, failed with {@link DatabaseCallTimeout} when it has not answered within {@link #CALL_BOUND}. */
+    /** The call, failed with {@link DatabaseCallTimeout} when it has not answered within {@link #callBound()}. */
     public static <T> Uni<T> bounded(Uni<T> call, String what) {
-        return bounded(call, what, CALL_BOUND);
+        Duration bound = callBound();
+        return bound.isZero() ? call : bounded(call, what, bound);
     }
 
     /** The call, failed with {@link DatabaseCallTimeout} when it has not answered within {@code bound}. */

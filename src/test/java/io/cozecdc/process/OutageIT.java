@@ -62,6 +62,9 @@ class OutageIT {
                 // the production lease of 2 minutes (renewals every 2 s keep the lease of running batches)
                 .setting("cdc.poll.lease", "10s")
                 .setting("cdc.leases.renew-interval", "2s")
+                // a statement the pool leaves without an answer as the database stops is given up on after
+                // this plus 30 s (Sql.callBound), not after the production 60 + 30 s
+                .setting("cdc.jobs.statement-timeout", "20s")
                 .start();
         sql = db.testDb();
         dataset = coze.createDataset("outage-kb");
