@@ -19,6 +19,7 @@ import io.cozecdc.changelog.Operation;
 import io.cozecdc.common.InstanceId;
 import io.cozecdc.common.JobControl;
 import io.cozecdc.common.JobRounds;
+import io.cozecdc.common.Sql;
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.failures.FailureRecord;
@@ -102,7 +103,7 @@ public class RetryWorker {
                 .onItem().transformToUniAndConcatenate(e -> replay(e.getKey(), e.getValue()))
                 .collect().last()
                 // whatever a retry did not replace or resolve (unknown config, unexpected error) goes back
-                .chain(() -> failures.release(owner, ids))
+                .chain(() -> Sql.bounded(failures.release(owner, ids), "the release of a retry round"))
                 .onTermination().invoke(() -> leases.dropRetries(owner));
     }
 
@@ -126,7 +127,7 @@ public class RetryWorker {
         Map<String, Long> stale = statuses.entrySet().stream().filter(e -> e.getValue() == CommitStatus.STALE)
                 .collect(Collectors.toMap(e -> e.getKey().recordKey(), e -> e.getKey().logId(), Math::max));
         return stale.isEmpty() ? Uni.createFrom().voidItem()
-                : failures.resolve(failures.pool(), syncConfig.id(), stale);
+                : Sql.bounded(failures.resolve(failures.pool(), syncConfig.id(), stale), "the resolution of stale retries");
     }
 
     private void count(SyncConfig syncConfig, Map<Change, CommitStatus> statuses) {
