@@ -46,20 +46,15 @@ public final class Sql {
      * for that batch, stopped). A statement timeout of 0 switches this bound off too.
      */
     public static Duration callBound() {
-        Duration known = callBound;
-        if (known == null) {
-            Duration statement = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                    .getOptionalValue("cdc.jobs.statement-timeout", Duration.class).orElse(DEFAULT_STATEMENT_TIMEOUT);
-            known = statement.isZero() || statement.isNegative() ? Duration.ZERO : statement.plus(BOUND_MARGIN);
-            callBound = known;
-        }
-        return known;
+        // read each time (a map lookup): a cached value would outlive the application it was read from
+        Duration statement = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("cdc.jobs.statement-timeout", Duration.class).orElse(DEFAULT_STATEMENT_TIMEOUT);
+        return statement.isZero() || statement.isNegative() ? Duration.ZERO : statement.plus(BOUND_MARGIN);
     }
 
     /** Added to the statement timeout for {@link #callBound()}. */
     public static final Duration BOUND_MARGIN = Duration.ofSeconds(30);
     static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(60);
-    private static volatile Duration callBound;
 
     /** Runs a transaction, again (up to three times in all) when the database reports a deadlock; each try bounded by {@link #callBound()}. */
     public static <T> Uni<T> transaction(Pool pool, java.util.function.Function<SqlConnection, Uni<T>> work) {
