@@ -21,7 +21,6 @@ import io.cozecdc.capture.TriggerState;
 import io.cozecdc.common.Sql;
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.ConfigLifecycle;
-import io.cozecdc.configs.Relation;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.failures.FailureRepository;
@@ -101,11 +100,9 @@ public class SyncConfigService {
                                 + existing.id() + ")");
                     }
                 }))
-                .call(valid -> valid.enabled() ? ensureTriggers(tables(valid.tableName(), valid.related())) : Uni.createFrom().voidItem())
+                .call(valid -> valid.enabled() ? ensureTriggers(draft(valid).tables()) : Uni.createFrom().voidItem())
                 .chain(valid -> {
-                    SyncConfig config = lifecycle.created(new SyncConfig(0, valid.name(), valid.tableName(),
-                            valid.datasetId(), valid.fields(), valid.template(), valid.enabled(), null, null, null, null,
-                            valid.related()));
+                    SyncConfig config = lifecycle.created(draft(valid));
                     return configs.insert(pool, config).onFailure(SyncConfigService::isDuplicate)
                             .transform(e -> ApiException.conflict("a sync configuration named '" + valid.name() + "' already exists"))
                             .invoke(c -> Log.infof("Sync configuration '%s' created: table %s -> dataset %d, fields %s%s", c.name(),
@@ -138,7 +135,7 @@ public class SyncConfigService {
             boolean enabling = ConfigLifecycle.enables(current, edit);
             SyncConfig updated = lifecycle.edited(current, edit);
             boolean rerender = valid.enabled() && rendersDifferently(current, updated);
-            return (valid.enabled() ? ensureTriggers(tables(current.tableName(), valid.related())) : Uni.createFrom().voidItem())
+            return (valid.enabled() ? ensureTriggers(updated.tables()) : Uni.createFrom().voidItem())
                     .chain(() -> configs.update(pool, updated))
                     .onFailure(SyncConfigService::isDuplicate)
                     .transform(e -> ApiException.conflict("a sync configuration named '" + valid.name() + "' already exists"))
@@ -174,17 +171,16 @@ public class SyncConfigService {
     }
 
     /** The configuration's table and every related table, at every level, in order. */
-    private static List<String> tables(String table, List<Relation> related) {
-        java.util.LinkedHashSet<String> tables = new java.util.LinkedHashSet<>();
-        tables.add(table);
-        tables.addAll(Relation.tables(related));
-        return List.copyOf(tables);
+    /** A configuration to be created, as validated; its status is {@link ConfigLifecycle#created}'s to decide. */
+    private static SyncConfig draft(SyncConfigValidator.Valid valid) {
+        return new SyncConfig(0, valid.name(), valid.tableName(), valid.datasetId(), valid.fields(), valid.template(),
+                valid.enabled(), null, null, null, null, valid.related());
     }
 
     /** Starts syncing (again): installs missing triggers, clears ERROR, makes held changes due. */
     public Uni<SyncConfigView> enable(long id) {
         return find(id)
-                .call(c -> ensureTriggers(tables(c.tableName(), c.related())))
+                .call(c -> ensureTriggers(c.tables()))
                 .call(c -> configs.update(pool, lifecycle.enabled(c)))
                 .call(c -> failures.makeDueNow(id, clock.instant()))
                 .invoke(c -> Log.infof("Sync configuration '%s' enabled", c.name()))
@@ -270,7 +266,7 @@ public class SyncConfigService {
     }
 
     /** Installs the capture triggers of each table that does not have them yet, one table after the other. */
-    private Uni<Void> ensureTriggers(List<String> tables) {
+    private Uni<Void> ensureTriggers(java.util.Collection<String> tables) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String table : tables) {
             chain = chain.chain(() -> triggers.status(table).chain(status -> status != null && status.state() == TriggerState.INSTALLED
