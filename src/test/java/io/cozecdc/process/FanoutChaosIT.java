@@ -12,6 +12,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.coze.FakeCoze;
@@ -27,6 +29,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * document, carrying the new name, and each key was queued exactly once: a chunk and its cursor are committed
  * together or not at all, so a kill neither loses a chunk nor repeats one.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
 class FanoutChaosIT {
 
     static final String COZE_TOKEN = "coze-token-fanout-7a31";

@@ -10,8 +10,9 @@ import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.coze.FakeCoze;
@@ -25,7 +26,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * 2 000 writes ends exact within 2 minutes after the last write, with reconciliation switched off: the
  * documents a killed replica created without committing are settled by their create intents.
  */
-@Order(2) // start order of the parallel ITs: see the failsafe configuration in the pom
+@Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
 class IntentChaosIT {
 
     static final String COZE_TOKEN = "coze-token-intents-9b2c";

@@ -8,8 +8,9 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.coze.FakeCoze;
@@ -23,7 +24,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * to fix it (readiness, API, a Chinese log line with CDC_LOG_LANGUAGE=zh); after the documented fix, the
  * table is captured through the API and a row reaches Coze.
  */
-@Order(3) // start order of the parallel ITs: see the failsafe configuration in the pom
+@Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
 class ManagedMySqlServiceIT {
 
     private static final String GRANTS = "SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER, "

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.cozecdc.testing.Scrape;
 import io.cozecdc.testing.TestDb;
@@ -32,7 +34,7 @@ import io.cozecdc.testing.process.TcpProxy;
  * ACTIVE, and everything drains afterwards without a dead letter).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Order(1) // start order of the parallel ITs: see the failsafe configuration in the pom
+@Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
 class OutageIT {
 
     static final String COZE_TOKEN = "coze-token-outage-77aa";

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.coze.FakeCoze;
@@ -28,7 +30,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * exits within the Kubernetes grace period leaving no claim behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Order(7) // start order of the parallel ITs: see the failsafe configuration in the pom
+@Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
 class ProcessChaosIT {
 
     static final String COZE_TOKEN = "coze-token-chaos-4e1d";

@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.restassured.response.Response;
 
@@ -26,7 +27,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * bodies or in any API or operations response: through startup, API use and misuse, Coze refusing the
  * token, Coze errors and dead letters, a database outage, a failed start and a shutdown.
  */
-@Order(6) // start order of the parallel ITs: see the failsafe configuration in the pom
+@Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
 class SecretsIT {
 
     static final String COZE_TOKEN = "czs_SECRETcoze5b7e0c1d9a44";

@@ -7,8 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.coze.FakeCoze;
@@ -20,7 +21,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * configuration created through the API turns an inserted row into a document. Also the smallest
  * example of the process launcher.
  */
-@Order(4) // start order of the parallel ITs: see the failsafe configuration in the pom
+@Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
 class ServiceSmokeIT {
 
     @Test

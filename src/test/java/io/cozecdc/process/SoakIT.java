@@ -11,9 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.cozecdc.testing.Scrape;
 import io.cozecdc.testing.TestDb;
@@ -33,7 +34,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * <pre>./mvnw verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=SoakIT -Dsoak=true</pre>
  */
 @EnabledIfSystemProperty(named = "soak", matches = "true")
-@Order(5) // start order of the parallel ITs: see the failsafe configuration in the pom
+@Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
 class SoakIT {
 
     static final String COZE_TOKEN = "coze-token-soak";

@@ -23,7 +23,7 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * The packaged service ({@code target/quarkus-app/quarkus-run.jar}, built by {@code package}) as a real
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}, built before the tests run) as a real
  * operating-system process, for tests and benchmarks that crash, stop or starve it.
  *
  * <pre>{@code
@@ -242,7 +242,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     private List<String> command() {
         if (!Files.isRegularFile(settings.jar)) {
-            throw new IllegalStateException(settings.jar + " does not exist: run './mvnw package' (the ITs run after it in 'verify')");
+            throw new IllegalStateException(settings.jar + " does not exist: './mvnw verify' builds it before the tests (phase process-test-classes);"
+                    + " './mvnw package -DskipTests' builds it alone");
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -1,0 +1,166 @@
+package io.cozecdc.testing;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.spi.Bean;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ClientProxy;
+import io.quarkus.arc.InjectableBean;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Runs the service's {@code @Scheduled} jobs in the test application at the intervals they are
+ * configured with.
+ *
+ * <p>Why: Quarkus's simple scheduler looks at its triggers once a second, so a job set to run every
+ * 250 ms in the test profile still runs once a second, and every test that waits for a progress
+ * check, a janitor sweep or a retry waits out those ticks. The test profile switches the scheduler
+ * off ({@code quarkus.scheduler.enabled=false}) and this bean calls the very methods the scheduler
+ * would call, found by their {@code @Scheduled} annotation, with the same rules: the interval and the
+ * initial delay read from the same settings, never two runs of one method at once (every job here
+ * is {@code concurrentExecution = SKIP}), a run on a duplicated Vert.x context as the scheduler does
+ * for methods returning a {@code Uni}. Cron methods (the change-log cleanup) are left to the tests
+ * that call them. The packaged jar keeps the real scheduler; the process ITs run it.
+ *
+ * <p>Does nothing when the scheduler is on, so a test profile that wants the real one can have it.
+ */
+@ApplicationScoped
+public class JobTicker {
+
+    private final Vertx vertx;
+    private final List<Long> timers = new CopyOnWriteArrayList<>();
+    private volatile boolean stopped;
+
+    public JobTicker(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent event) {
+        Config config = ConfigProvider.getConfig();
+        if (config.getOptionalValue("quarkus.scheduler.enabled", Boolean.class).orElse(true)) {
+            return;
+        }
+        for (Job job : jobs(config)) {
+            Log.debugf("Test ticker: %s every %s (first after %s)", job.name(), job.every(), job.delay());
+            long first = Math.max(1, job.delay().toMillis());
+            timers.add(vertx.setTimer(first, id -> {
+                job.tick(vertx, () -> stopped);
+                if (!stopped) {
+                    timers.add(vertx.setPeriodic(Math.max(1, job.every().toMillis()), t -> job.tick(vertx, () -> stopped)));
+                }
+            }));
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        timers.forEach(vertx::cancelTimer);
+    }
+
+    /** Every method of the application's beans that carries {@code @Scheduled(every = ...)}. */
+    private static List<Job> jobs(Config config) {
+        List<Job> jobs = new ArrayList<>();
+        for (Bean<?> bean : Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
+            Class<?> type = bean.getBeanClass();
+            if (!type.getName().startsWith("io.cozecdc.") || type.getName().startsWith("io.cozecdc.testing.")) {
+                continue;
+            }
+            for (Method method : type.getDeclaredMethods()) {
+                Scheduled scheduled = method.getAnnotation(Scheduled.class);
+                if (scheduled == null || scheduled.every().isEmpty()) {
+                    continue;
+                }
+                if (scheduled.concurrentExecution() != Scheduled.ConcurrentExecution.SKIP
+                        || scheduled.skipExecutionIf() != Scheduled.Never.class) {
+                    throw new IllegalStateException(method + ": the test ticker knows only SKIP jobs without a skip predicate");
+                }
+                if (!Uni.class.isAssignableFrom(method.getReturnType())) {
+                    // the scheduler runs other methods on a worker thread: not done here, so say so
+                    throw new IllegalStateException(method + ": the test ticker runs only methods that return a Uni");
+                }
+                String every = resolve(config, scheduled.every());
+                if (every.equalsIgnoreCase("off") || every.equalsIgnoreCase("disabled")) {
+                    continue;
+                }
+                Duration delay = scheduled.delayed().isEmpty() ? Duration.ZERO
+                        : DurationConverter.parseDuration(resolve(config, scheduled.delayed()));
+                method.setAccessible(true);
+                jobs.add(new Job(scheduled.identity().isEmpty() ? type.getSimpleName() + "#" + method.getName() : scheduled.identity(),
+                        (InjectableBean<?>) bean, method, DurationConverter.parseDuration(every), delay, new AtomicBoolean()));
+            }
+        }
+        jobs.sort(Comparator.comparing(Job::name));
+        return jobs;
+    }
+
+    /** A value as the scheduler reads it: {@code ${key}} or {@code ${key:default}} from the configuration, else itself. */
+    private static String resolve(Config config, String value) {
+        String v = value.trim();
+        if (!v.startsWith("${") || !v.endsWith("}")) {
+            return v;
+        }
+        String inner = v.substring(2, v.length() - 1);
+        int colon = inner.indexOf(':');
+        String key = colon < 0 ? inner : inner.substring(0, colon);
+        return config.getOptionalValue(key, String.class)
+                .orElseGet(() -> {
+                    if (colon < 0) {
+                        throw new IllegalStateException("no value for " + key + " (a @Scheduled interval)");
+                    }
+                    return inner.substring(colon + 1);
+                });
+    }
+
+    private record Job(String name, InjectableBean<?> bean, Method method, Duration every, Duration delay, AtomicBoolean running) {
+
+        /** One run, unless the previous one is still going (the scheduler's SKIP). */
+        void tick(Vertx vertx, java.util.function.BooleanSupplier stopped) {
+            if (stopped.getAsBoolean() || !running.compareAndSet(false, true)) {
+                return;
+            }
+            Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(v -> {
+                Uni<?> run;
+                try {
+                    Object target = ClientProxy.unwrap(Arc.container().instance(bean).get());
+                    Object result = method.invoke(target);
+                    run = result instanceof Uni<?> uni ? uni : Uni.createFrom().voidItem();
+                } catch (InvocationTargetException e) {
+                    run = Uni.createFrom().failure(e.getCause());
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    run = Uni.createFrom().failure(e);
+                }
+                run.subscribe().with(
+                        item -> running.set(false),
+                        failure -> {
+                            running.set(false);
+                            Log.warnf(failure, "Test ticker: a run of %s failed", name);
+                        });
+            });
+        }
+    }
+}
