@@ -11,6 +11,8 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -23,6 +25,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * only downward, and no package cycle. A sub-package counts as a package of its own. A new package
  * must be given a layer here, so its place is a decision, not an accident.
  */
+@Execution(ExecutionMode.CONCURRENT) // no application, nothing shared: beside the other tests (see surefire in the pom)
 class ArchitectureTest {
 
     /** Layers from the bottom up. A class may use its own package and the packages of lower layers. */

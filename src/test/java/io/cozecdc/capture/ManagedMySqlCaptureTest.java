@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -41,6 +43,7 @@ import io.cozecdc.testing.process.DatabaseServer;
  * <p>Plain JUnit with its own server: the Quarkus test database runs as root without binary logging.
  * The service classes are the real ones, on a reactive pool of the non-SUPER user.
  */
+@Execution(ExecutionMode.CONCURRENT) // no application, nothing shared: beside the other tests (see surefire in the pom)
 class ManagedMySqlCaptureTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -8,6 +8,8 @@ import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.process.DatabaseServer;
@@ -17,6 +19,7 @@ import io.cozecdc.testing.process.DatabaseServer;
  * V2 fails with 1067; the check stops Flyway before any migration with the fix instead, and once the
  * setting is ON the migrations run (and later starts pass whatever the setting, V2 and V5 being applied).
  */
+@Execution(ExecutionMode.CONCURRENT) // no application, nothing shared: beside the other tests (see surefire in the pom)
 class TimestampDefaultsCheckTest {
 
     private static final String MYSQL8_SQL_MODE = "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"

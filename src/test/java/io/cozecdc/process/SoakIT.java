@@ -31,7 +31,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * service (jcmd) and samples the live heap and the backlog; both must stay flat, and the dataset must
  * end exact. Figures go to target/soak/result.md.
  *
- * <pre>./mvnw verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=SoakIT -Dsoak=true</pre>
+ * <pre>./mvnw test -Dtest=SoakIT -Dsoak=true</pre>
  */
 @EnabledIfSystemProperty(named = "soak", matches = "true")
 @Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +36,7 @@ import io.cozecdc.testing.coze.FakeCoze.Endpoint;
 import io.cozecdc.testing.coze.FakeCoze.IdForm;
 
 /** Tests of the fake itself, over real HTTP with {@link HttpClient}. */
+@Execution(ExecutionMode.CONCURRENT) // no application, nothing shared: beside the other tests (see surefire in the pom)
 class FakeCozeTest {
 
     private static final String TOKEN = "pat_test_token";
