@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
@@ -21,10 +23,12 @@ import io.smallrye.mutiny.Uni;
 
 import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.ChangeLogRepository;
+import io.cozecdc.common.DatabaseClock;
 import io.cozecdc.common.JobControl;
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.ops.ReconcileSettings;
 import io.cozecdc.ops.Reconciler;
 import io.cozecdc.sync.documents.DocumentNames;
 import io.cozecdc.sync.documents.LedgerDocument;
@@ -63,6 +67,10 @@ class SyncFaultsTest {
     SyncCommitter committer;
     @Inject
     LedgerRepository ledger;
+    @Inject
+    DatabaseClock databaseClock;
+    @Inject
+    ReconcileSettings reconcileSettings;
     @InjectFakeCoze
     FakeCoze coze;
 
@@ -144,7 +152,10 @@ class SyncFaultsTest {
         assertThat(creates).isPositive();
         // lost answers leave documents nothing points to; reconciliation removes them once they are old enough
         coze.clearFaults();
-        await().pollDelay(Duration.ofMillis(2500)).atMost(PipelineSupport.WAIT).until(() -> true);
+        // every create intent settled (what the resolver adopts is not an orphan) and every document old enough
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> support.db().count("SELECT COUNT(*) FROM create_intents") == 0);
+        awaitPastReconciliationGrace();
         reconciler.reconcile().await().atMost(PipelineSupport.WAIT);
         settleDeletes();
         assertExactState(ids);
@@ -167,7 +178,7 @@ class SyncFaultsTest {
                 && coze.documents(dataset).size() == 1);
         settleDeletes();
 
-        await().pollDelay(Duration.ofMillis(2500)).atMost(PipelineSupport.WAIT).until(() -> true);
+        awaitPastReconciliationGrace(); // else reconciliation would not even look at the documents
         int orphans = reconciler.reconcile().await().atMost(PipelineSupport.WAIT);
         assertThat(orphans).as("nothing left for reconciliation").isZero();
         assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.content()).contains(id));
@@ -365,7 +376,9 @@ class SyncFaultsTest {
         // the newer change starts first and commits first; the older one reads "absent", creates, and loses
         Uni<Map<Change, CommitStatus>> first = configSync.sync(config, List.of(newer)).memoize().indefinitely();
         first.subscribe().with(x -> { });
-        await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+        // the newer change's create call has reached Coze (counted on arrival; its answer comes 600 ms later)
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(10))
+                .until(() -> coze.requestCount(Endpoint.CREATE) == 1);
         Map<Change, CommitStatus> olderResult = configSync.sync(config, List.of(older)).await().atMost(PipelineSupport.WAIT);
         Map<Change, CommitStatus> newerResult = first.await().atMost(PipelineSupport.WAIT);
 
@@ -421,8 +434,22 @@ class SyncFaultsTest {
         await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0);
     }
 
+    /**
+     * Waits until reconciliation counts every document in the dataset as old enough to judge: the time in
+     * its name is before the database's clock minus cdc.reconcile.grace, the very comparison it makes.
+     */
+    private void awaitPastReconciliationGrace() {
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            Instant newest = coze.documents(dataset).stream().map(d -> DocumentNames.parse(d.name()))
+                    .flatMap(Optional::stream).map(DocumentNames.Parsed::createdAt)
+                    .max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+            Instant cutoff = databaseClock.now().await().atMost(PipelineSupport.WAIT).minus(reconcileSettings.grace());
+            return newest.isBefore(cutoff);
+        });
+    }
+
     private void awaitConverged() {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
                 support.pending() == 0
                         && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
                         && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
