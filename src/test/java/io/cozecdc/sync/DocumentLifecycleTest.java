@@ -122,7 +122,7 @@ class DocumentLifecycleTest {
 
     @Test
     void aDocumentStillProcessingWhenTheServiceStopsIsFollowedAfterItStarts() {
-        coze.processingDelay(Duration.ofSeconds(3));
+        coze.processingDelay(Duration.ofSeconds(2));
         support.start();
         String id = support.insertProduct("K1", "before stop", "1.00", null, 1);
         await().atMost(PipelineSupport.WAIT).until(() -> support.pending() == 0
@@ -131,7 +131,9 @@ class DocumentLifecycleTest {
         assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.status()).isZero());
         assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id)).isNull();
 
-        await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+        // Coze finishes processing it while the service is stopped
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> coze.documents(dataset).get(0).status() == FakeDocument.DONE);
         support.start();
         awaitConverged();
         assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id))
@@ -185,7 +187,7 @@ class DocumentLifecycleTest {
     }
 
     private void awaitConverged() {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
                 support.pending() == 0
                         && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
                         && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
