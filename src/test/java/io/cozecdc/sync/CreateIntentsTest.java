@@ -33,7 +33,8 @@ import io.cozecdc.testing.coze.FakeEvent;
  * Create intents (issue 14, items 1–3): an applied but unanswered create is settled in seconds, a
  * reconciliation pass never deletes a document whose answer is late, a batch slower than its lease
  * keeps its claim, and the resolver reads the listing from its newest end in either order. Request
- * timeout 4 s, lease 3 s renewed every second, one Coze call at a time, retries after 5–10 s.
+ * timeout 3 s, lease 3 s renewed every second, one Coze call at a time, retries after 5–10 s; the resolver
+ * looks 250 ms after a call without an answer and every 250 ms (the fake registers a create at once).
  */
 @QuarkusTest
 @TestProfile(CreateIntentsTest.Profile.class)
@@ -42,8 +43,10 @@ class CreateIntentsTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("coze.request-timeout", "4s",
-                    "cdc.reconcile.grace", "1s",
+            return Map.of("coze.request-timeout", "3s",
+                    "cdc.reconcile.grace", "500ms",
+                    "cdc.intents.settle", "250ms",
+                    "cdc.intents.resolve-interval", "250ms",
                     "cdc.poll.lease", "3s",
                     "cdc.leases.renew-interval", "1s",
                     "coze.max-concurrency", "1",
@@ -58,10 +61,16 @@ class CreateIntentsTest {
     @Inject
     Reconciler reconciler;
     @Inject
+    io.cozecdc.common.DatabaseClock databaseClock;
+    @Inject
+    io.cozecdc.ops.ReconcileSettings reconcileSettings;
+    @Inject
     PipelineSupport support;
     @InjectFakeCoze
     FakeCoze coze;
     String dataset;
+    /** One client for the documents made behind the service's back (a new one per call costs a connection each). */
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
     @BeforeEach
     void setUp() {
@@ -81,7 +90,7 @@ class CreateIntentsTest {
         coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(6));
         support.start();
         String id = support.insertProduct("U1", "never answered", "1.00", null, 1);
-        // Coze applied the create; the service gave up waiting for the answer after 4 s
+        // Coze applied the create; the service gave up waiting for the answer after 3 s
         await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures") == 1);
         long timedOutAt = System.nanoTime();
         assertThat(coze.documents(dataset)).hasSize(1);
@@ -104,14 +113,14 @@ class CreateIntentsTest {
     @Test
     void aReconciliationPassRacingACreateWhoseAnswerIsLateNeverDeletesTheCreatedDocument() {
         support.config("late", "products", dataset, FIELDS, null);
-        // applied at once, answered 3 s later: within the 4 s timeout, long after the 1 s grace
-        coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(3));
+        // applied at once, answered 2 s later: within the 3 s timeout, long after the 0.5 s grace
+        coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(2));
         support.start();
         String id = support.insertProduct("R1", "late answer", "1.00", null, 1);
         await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).size() == 1);
         String created = coze.documents(dataset).get(0).documentId();
         // past the grace period, the answer still on its way: the document is in Coze and nowhere in the ledger
-        await().pollDelay(Duration.ofMillis(1600)).until(() -> true);
+        awaitPastReconciliationGrace();
         assertThat(support.db().count("SELECT COUNT(*) FROM coze_documents")).isZero();
 
         int deleted = reconciler.reconcile().await().atMost(PipelineSupport.WAIT);
@@ -197,12 +206,25 @@ class CreateIntentsTest {
         }
         String body = "{\"dataset_id\":" + dataset + ",\"document_bases\":[" + docs + "],\"chunk_strategy\":{\"chunk_type\":0},"
                 + "\"format_type\":0}";
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        var response = HTTP.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(coze.baseUrl() + "/open_api/knowledge/document/create"))
                 .header("Authorization", "Bearer " + io.cozecdc.testing.FakeCozeResource.TOKEN)
                 .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.body()).contains("\"code\":0");
+    }
+
+    /**
+     * Waits until reconciliation counts every document in the dataset as old enough to judge: the time in
+     * its name is before the database's clock minus cdc.reconcile.grace, the very comparison it makes.
+     */
+    private void awaitPastReconciliationGrace() {
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            java.time.Instant newest = coze.documents(dataset).stream().map(d -> DocumentNames.parse(d.name()))
+                    .flatMap(java.util.Optional::stream).map(DocumentNames.Parsed::createdAt)
+                    .max(java.util.Comparator.naturalOrder()).orElse(java.time.Instant.EPOCH);
+            return newest.isBefore(databaseClock.now().await().atMost(PipelineSupport.WAIT).minus(reconcileSettings.grace()));
+        });
     }
 
     private boolean converged() {
