@@ -66,11 +66,13 @@ class ProcessingFailureRequeueTest {
      */
     @Test
     void aReplacementThatFailsProcessingAfterAnUnrenderedChangeIsUploadedAgain() {
-        coze.processingDelay(Duration.ofSeconds(2)).failProcessingContaining("name: second", "parsing failed");
+        coze.failProcessingContaining("name: second", "parsing failed");
         support.start();
         String id = support.insertProduct("R1", "first", "1.00", null, 1);
         awaitConverged();
 
+        // the replacement processes for 2 s: the price change goes through meanwhile
+        coze.processingDelay(Duration.ofSeconds(2));
         support.db().update("UPDATE products SET name = 'second' WHERE id = ?", id);
         await().atMost(PipelineSupport.WAIT).until(() ->
                 support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state = 'PROCESSING'") == 1);
@@ -167,7 +169,7 @@ class ProcessingFailureRequeueTest {
     }
 
     private void awaitConverged() {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
                 support.pending() == 0
                         && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
                         && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
