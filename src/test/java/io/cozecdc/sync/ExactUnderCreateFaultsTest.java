@@ -90,7 +90,7 @@ class ExactUnderCreateFaultsTest {
         }
         long lastWrite = System.nanoTime();
 
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).until(this::exact);
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(this::exact);
         System.out.printf("seed %d: exact %.1f s after the last write (%d create calls)%n", seed,
                 (System.nanoTime() - lastWrite) / 1e9, coze.requestCount(Endpoint.CREATE));
     }
