@@ -22,8 +22,9 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * A database call that never answers stops no job for longer than its bound, and liveness names the
- * stuck job; a database statement has a time bound. Own profile: a round bound of 3 s, a statement
- * bound of 5 s and state gauges every second.
+ * stuck job; a database statement has a time bound. Own profile: a round bound of 1 s, a statement
+ * bound of 2 s (above the round bound, so a hung gauge round is abandoned before its statement fails)
+ * and state gauges every 250 ms.
  */
 @QuarkusTest
 @TestProfile(JobsLivenessTest.ShortBounds.class)
@@ -33,10 +34,13 @@ class JobsLivenessTest {
     public static class ShortBounds implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("cdc.jobs.round-timeout", "3s", "cdc.jobs.statement-timeout", "5s",
-                    "cdc.ops.metrics-refresh", "1s");
+            return Map.of("cdc.jobs.round-timeout", "1s", "cdc.jobs.statement-timeout", STATEMENT_TIMEOUT.toMillis() + "ms",
+                    "cdc.ops.metrics-refresh", "250ms");
         }
     }
+
+    /** The profile's cdc.jobs.statement-timeout. */
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(2);
 
     @Inject
     AgroalDataSource dataSource;
@@ -47,7 +51,7 @@ class JobsLivenessTest {
     void aStatementThatWaitsLongerThanTheStatementTimeoutFailsInsteadOfHanging() throws Exception {
         Object serverBound = pool.query("SELECT @@SESSION.max_statement_time").execute().await().atMost(Duration.ofSeconds(10))
                 .iterator().next().getValue(0);
-        assertThat(Double.parseDouble(String.valueOf(serverBound))).isEqualTo(5.0);
+        assertThat(Double.parseDouble(String.valueOf(serverBound))).isEqualTo(STATEMENT_TIMEOUT.toMillis() / 1000.0);
 
         try (Connection holder = dataSource.getConnection(); Statement lock = holder.createStatement()) {
             lock.execute("LOCK TABLES sync_failures WRITE");
@@ -58,7 +62,9 @@ class JobsLivenessTest {
                         .await().atMost(Duration.ofSeconds(30));
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 assertThat(failure).as("the statement waiting for the lock fails").isNotNull();
-                assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(4)).isLessThan(Duration.ofSeconds(15));
+                // it waited (at least four fifths of the bound, as 4 s of 5 s before), and not for ever
+                assertThat(took).isGreaterThanOrEqualTo(STATEMENT_TIMEOUT.multipliedBy(4).dividedBy(5))
+                        .isLessThan(Duration.ofSeconds(15));
             } finally {
                 lock.execute("UNLOCK TABLES");
             }
@@ -77,7 +83,7 @@ class JobsLivenessTest {
             lock.execute("LOCK TABLES sync_failures WRITE");
             try {
                 long started = System.nanoTime();
-                JsonPath down = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                JsonPath down = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                         .until(() -> given().get("/q/health/live").then().extract(), r -> r.statusCode() == 503)
                         .jsonPath();
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
