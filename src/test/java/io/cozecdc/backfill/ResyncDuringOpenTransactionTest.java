@@ -69,8 +69,10 @@ class ResyncDuringOpenTransactionTest {
             execute(tx, "DELETE FROM products WHERE id = ?", deleted);
 
             api().post("/api/v1/sync-configs/" + config.id() + "/resync").then().statusCode(202);
-            // give the backfill worker (every second) time to reach the rows while the transaction is open
-            Thread.sleep(4000);
+            // the backfill worker reaches the rows while the transaction is open: its locking read of them waits
+            // for the transaction (or, were the copy not to wait, the backfill ends meanwhile: the checks below judge it)
+            await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50)).until(() ->
+                    copyWaitsForALock() || !"RUNNING".equals(api().get("/api/v1/sync-configs/" + config.id()).path("backfill.state")));
             tx.commit();
         }
         await().atMost(PipelineSupport.WAIT).until(() ->
@@ -85,6 +87,12 @@ class ResyncDuringOpenTransactionTest {
                 .satisfies(d -> assertThat(d.content()).contains("unit_price: 1.00\n"));
     }
 
+    /** A statement of the backfill copy (a locking read of products) is waiting for a row lock. */
+    private boolean copyWaitsForALock() {
+        return support.db().count("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' "
+                + "AND trx_query LIKE '%products%' AND trx_query LIKE '%LOCK IN SHARE MODE%'") > 0;
+    }
+
     private static void execute(Connection tx, String sql, String id) throws Exception {
         try (PreparedStatement statement = tx.prepareStatement(sql)) {
             statement.setString(1, id);
@@ -93,7 +101,7 @@ class ResyncDuringOpenTransactionTest {
     }
 
     private void awaitConverged() {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
                 support.pending() == 0
                         && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
                         && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
