@@ -319,8 +319,13 @@ class RelatedFanoutTest {
             support.db().update("UPDATE products SET name = 'alone after' WHERE id = ?", alone);
             await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM data_change_logs "
                     + "WHERE operation_type = 'SNAPSHOT' AND record_uuid IN (?, ?)", updated, deleted) == 2);
-            // give the poller time to claim them and reach the locked rows while the transaction is open
-            Thread.sleep(2000);
+            // give the poller time to claim them and reach the locked rows while the transaction is open: every
+            // committed change claimed, no fan-out waiting, and a delivery's locking read waiting for the transaction
+            // (or, were deliveries not to wait, everything delivered meanwhile: the checks below judge that)
+            await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50)).until(() ->
+                    support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE processed = 0 AND claimed_by IS NULL") == 0
+                            && support.db().count("SELECT COUNT(*) FROM fanout_jobs") == 0
+                            && (aDeliveryWaitsForALock() || support.pending() == 0));
             tx.commit();
         }
         awaitConverged();
@@ -451,6 +456,12 @@ class RelatedFanoutTest {
         return support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE operation_type = 'SNAPSHOT'");
     }
 
+    /** A delivery's locking read (RelatedLoader's LOCK IN SHARE MODE) waits for a row lock. */
+    private boolean aDeliveryWaitsForALock() {
+        return support.db().count("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' "
+                + "AND trx_query LIKE '%LOCK IN SHARE MODE%'") > 0;
+    }
+
     private Map<String, List<FakeDocument>> byKey() {
         return new LinkedHashMap<>(support.documentsByKey(dataset, "id"));
     }
@@ -464,7 +475,7 @@ class RelatedFanoutTest {
 
     /** Nothing pending, no fan-out left, every document processed, no failure. */
     private void awaitConverged() {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
                 support.pending() == 0
                         && support.db().count("SELECT COUNT(*) FROM fanout_jobs") == 0
                         && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
