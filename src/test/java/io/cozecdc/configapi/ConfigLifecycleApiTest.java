@@ -34,6 +34,8 @@ class ConfigLifecycleApiTest {
     static final String FIELDS = "[\"id\",\"name\",\"stock_quantity\"]";
     @Inject
     SyncConfigRepository configs;
+    @Inject
+    io.cozecdc.common.JobRounds rounds;
     @InjectFakeCoze
     FakeCoze coze;
 
@@ -101,7 +103,7 @@ class ConfigLifecycleApiTest {
         awaitConverged();
         api().queryParam("keepDocuments", true).delete("/api/v1/sync-configs/" + id).then().statusCode(200)
                 .body("documentsToDelete", equalTo(0));
-        await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+        awaitTwoJanitorSweeps();
         assertThat(coze.documents(dataset)).hasSize(3);
         assertThat(support.db().count("SELECT COUNT(*) FROM coze_documents")).isZero();
     }
@@ -121,7 +123,7 @@ class ConfigLifecycleApiTest {
                     .body("errors[0].message", startsWith("must be true or false, not "));
         }
         api().get("/api/v1/sync-configs/" + id).then().statusCode(200).body("stats.documents", equalTo(2));
-        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        awaitTwoJanitorSweeps();
         assertThat(coze.documents(dataset)).as("no document deleted from Coze").hasSize(2);
         assertThat(support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'")).isZero();
     }
@@ -231,8 +233,27 @@ class ConfigLifecycleApiTest {
         }
     }
 
+    /**
+     * Until two whole sweeps of the document janitor (which deletes documents marked obsolete from Coze) have
+     * run since now: a document it was to delete would be gone. (Three ends of its rounds seen: the first may
+     * be of a round that started earlier, the next two started after it.)
+     */
+    private void awaitTwoJanitorSweeps() {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> last =
+                new java.util.concurrent.atomic.AtomicReference<>(rounds.lastEnded().get("document-janitor"));
+        java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            java.time.Instant ended = rounds.lastEnded().get("document-janitor");
+            if (ended != null && (last.get() == null || ended.isAfter(last.get()))) {
+                last.set(ended);
+                ends.incrementAndGet();
+            }
+            return ends.get() >= 3;
+        });
+    }
+
     private void awaitConverged() {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
                 support.pending() == 0
                         && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
                         && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
