@@ -94,7 +94,7 @@ class RerenderOnPutTest {
 
     private void awaitDone(int id) {
         await().atMost(PipelineSupport.WAIT).until(() -> "DONE".equals(api().get("/api/v1/sync-configs/" + id).path("backfill.state")));
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
                 support.pending() == 0
                         && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
                         && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0
