@@ -383,9 +383,13 @@ class SyncFaultsTest {
         // the newer change starts first and commits first; the older one reads "absent", creates, and loses
         Uni<Map<Change, CommitStatus>> first = configSync.sync(config, List.of(newer)).memoize().indefinitely();
         first.subscribe().with(x -> { });
-        // the newer change's create call has reached Coze (counted on arrival; its answer comes 600 ms later)
+        // the newer change's create call has reached Coze (counted on arrival; its answer comes 600 ms later),
+        // and the older one starts 250 ms after it: it still reads "absent" (the newer commits after its answer)
+        // and its own answer comes 250 ms after the newer one's, so it commits second (started at once, the two
+        // commits raced: seen once, the older SYNCED)
         await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(10))
                 .until(() -> coze.requestCount(Endpoint.CREATE) == 1);
+        await().pollDelay(Duration.ofMillis(250)).until(() -> true);
         Map<Change, CommitStatus> olderResult = configSync.sync(config, List.of(older)).await().atMost(PipelineSupport.WAIT);
         Map<Change, CommitStatus> newerResult = first.await().atMost(PipelineSupport.WAIT);
 
