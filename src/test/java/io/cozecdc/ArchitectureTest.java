@@ -11,6 +11,7 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -20,12 +21,15 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
+import io.cozecdc.testing.StartGate;
+
 /**
  * The shape of the code (docs/architecture.md "Packages and layers"): packages in layers that import
  * only downward, and no package cycle. A sub-package counts as a package of its own. A new package
  * must be given a layer here, so its place is a decision, not an accident.
  */
 @Execution(ExecutionMode.CONCURRENT) // no application, nothing shared: beside the other tests (see surefire in the pom)
+@ExtendWith(StartGate.class) // once the in-process tests' application has started
 class ArchitectureTest {
 
     /** Layers from the bottom up. A class may use its own package and the packages of lower layers. */

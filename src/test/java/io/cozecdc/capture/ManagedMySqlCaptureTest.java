@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -30,6 +31,7 @@ import io.cozecdc.common.JobLeaseRepository;
 import io.cozecdc.common.JobRounds;
 import io.cozecdc.common.JobSettings;
 import io.cozecdc.common.RuntimeSettings;
+import io.cozecdc.testing.StartGate;
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.process.DatabaseServer;
 
@@ -44,6 +46,7 @@ import io.cozecdc.testing.process.DatabaseServer;
  * The service classes are the real ones, on a reactive pool of the non-SUPER user.
  */
 @Execution(ExecutionMode.CONCURRENT) // no application, nothing shared: beside the other tests (see surefire in the pom)
+@ExtendWith(StartGate.class) // once the in-process tests' application has started
 class ManagedMySqlCaptureTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

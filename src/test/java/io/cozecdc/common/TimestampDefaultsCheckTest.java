@@ -8,9 +8,11 @@ import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
+import io.cozecdc.testing.StartGate;
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.process.DatabaseServer;
 
@@ -20,6 +22,7 @@ import io.cozecdc.testing.process.DatabaseServer;
  * setting is ON the migrations run (and later starts pass whatever the setting, V2 and V5 being applied).
  */
 @Execution(ExecutionMode.CONCURRENT) // no application, nothing shared: beside the other tests (see surefire in the pom)
+@ExtendWith(StartGate.class) // once the in-process tests' application has started
 class TimestampDefaultsCheckTest {
 
     private static final String MYSQL8_SQL_MODE = "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"

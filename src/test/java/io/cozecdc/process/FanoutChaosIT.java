@@ -12,9 +12,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
+import io.cozecdc.testing.StartGate;
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeDocument;
@@ -30,6 +32,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * together or not at all, so a kill neither loses a chunk nor repeats one.
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
+@ExtendWith(StartGate.class) // once the in-process tests' application has started
 class FanoutChaosIT {
 
     static final String COZE_TOKEN = "coze-token-fanout-7a31";

@@ -11,9 +11,11 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
+import io.cozecdc.testing.StartGate;
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.process.DatabaseServer;
@@ -27,6 +29,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * documents a killed replica created without committing are settled by their create intents.
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
+@ExtendWith(StartGate.class) // once the in-process tests' application has started
 class IntentChaosIT {
 
     static final String COZE_TOKEN = "coze-token-intents-9b2c";

@@ -14,9 +14,11 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
+import io.cozecdc.testing.StartGate;
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.process.DatabaseServer;
@@ -31,6 +33,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
+@ExtendWith(StartGate.class) // once the in-process tests' application has started
 class ProcessChaosIT {
 
     static final String COZE_TOKEN = "coze-token-chaos-4e1d";

@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.restassured.response.Response;
 
+import io.cozecdc.testing.StartGate;
 import io.cozecdc.testing.TestDb;
-import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeCoze.Endpoint;
+import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.process.DatabaseServer;
 import io.cozecdc.testing.process.ServiceProcess;
 
@@ -28,6 +30,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * token, Coze errors and dead letters, a database outage, a failed start and a shutdown.
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
+@ExtendWith(StartGate.class) // once the in-process tests' application has started
 class SecretsIT {
 
     static final String COZE_TOKEN = "czs_SECRETcoze5b7e0c1d9a44";

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
+import io.cozecdc.testing.StartGate;
 import io.cozecdc.testing.TestDb;
 import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.process.DatabaseServer;
@@ -22,6 +24,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  * example of the process launcher.
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
+@ExtendWith(StartGate.class) // once the in-process tests' application has started
 class ServiceSmokeIT {
 
     @Test

@@ -13,13 +13,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.cozecdc.testing.Scrape;
+import io.cozecdc.testing.StartGate;
 import io.cozecdc.testing.TestDb;
-import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.coze.FakeCoze.Endpoint;
+import io.cozecdc.testing.coze.FakeCoze;
 import io.cozecdc.testing.process.DatabaseServer;
 import io.cozecdc.testing.process.ExactState;
 import io.cozecdc.testing.process.ProductWriter;
@@ -35,6 +37,7 @@ import io.cozecdc.testing.process.ServiceProcess;
  */
 @EnabledIfSystemProperty(named = "soak", matches = "true")
 @Execution(ExecutionMode.CONCURRENT) // beside the other tests, two ITs at a time: see surefire in the pom
+@ExtendWith(StartGate.class) // once the in-process tests' application has started
 class SoakIT {
 
     static final String COZE_TOKEN = "coze-token-soak";
