@@ -292,7 +292,7 @@ class SyncFaultsTest {
         }
         // every round is one create call plus two quick retries: wait for more rounds than max-attempts (the
         // throttles also make Coze look down, so the service holds back between rounds: up to coze.down-probe-max,
-        // 2 s in tests, 30 s by default)
+        // 1 s in tests, 30 s by default)
         int rounds = retry.maxAttempts() + 1;
         await().atMost(Duration.ofMinutes(3)).until(() -> coze.requestCount(Endpoint.CREATE) >= 3 * rounds
                 || support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'") > 0);
