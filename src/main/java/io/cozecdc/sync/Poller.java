@@ -58,9 +58,7 @@ public class Poller {
         this.clock = clock;
     }
 
-    // started again at the scheduler's next look (Quarkus checks its triggers once a second) whenever the loop
-    // below has ended: paused jobs, a failed claim
-    @Scheduled(every = "${cdc.poll.interval}", identity = "cdc-poll", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", identity = "cdc-poll", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> poll() {
         if (!settings.poll().enabled() || !control.isRunning()) {
             return Uni.createFrom().voidItem();
