@@ -40,7 +40,8 @@ import io.vertx.core.Vertx;
  * check, a janitor sweep or a retry waits out those ticks. The test profile switches the scheduler
  * off ({@code quarkus.scheduler.enabled=false}) and this bean calls the very methods the scheduler
  * would call, found by their {@code @Scheduled} annotation, with the same rules: the interval and the
- * initial delay read from the same settings, never two runs of one method at once (every job here
+ * initial delay read from the same settings (one exception, the poller's restart check: see
+ * {@link #RESTART_CHECKS}), never two runs of one method at once (every job here
  * is {@code concurrentExecution = SKIP}), a run on a duplicated Vert.x context as the scheduler does
  * for methods returning a {@code Uni}. Cron methods (the change-log cleanup) are left to the tests
  * that call them. The packaged jar keeps the real scheduler; the process ITs run it.
@@ -49,6 +50,13 @@ import io.vertx.core.Vertx;
  */
 @ApplicationScoped
 public class JobTicker {
+
+    /**
+     * Jobs whose {@code every} only says how soon a loop that has ended is started again (the poller's
+     * "1s" is the scheduler's own tick), checked here at the setting named instead: the poller's loop
+     * starts within one poll interval of a test's resume instead of within a second.
+     */
+    private static final java.util.Map<String, String> RESTART_CHECKS = java.util.Map.of("cdc-poll", "cdc.poll.interval");
 
     private final Vertx vertx;
     private final List<Long> timers = new CopyOnWriteArrayList<>();
@@ -101,7 +109,9 @@ public class JobTicker {
                     // the scheduler runs other methods on a worker thread: not done here, so say so
                     throw new IllegalStateException(method + ": the test ticker runs only methods that return a Uni");
                 }
-                String every = resolve(config, scheduled.every());
+                String every = RESTART_CHECKS.containsKey(scheduled.identity())
+                        ? config.getValue(RESTART_CHECKS.get(scheduled.identity()), String.class)
+                        : resolve(config, scheduled.every());
                 if (every.equalsIgnoreCase("off") || every.equalsIgnoreCase("disabled")) {
                     continue;
                 }
