@@ -57,7 +57,7 @@ class ApiFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final String TOKEN = Api.TOKEN;
-    private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("fuzz.seconds", 10));
+    private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("fuzz.seconds", 6));
 
     @TestHTTPResource("/")
     URL root;

@@ -100,7 +100,7 @@ class HostileDataTest {
         // the first case is the tables that cover every column family (three per table), all round-tripped at
         // once (each with its own configuration and dataset, their changes in the same batches); later cases,
         // while verify's short budget lasts (-Dhostile.seconds=S for a longer exploration), draw groups freely
-        int ran = Properties.forAll("hostile tables round-trip", Properties.seed(), 30, 1, Duration.ofSeconds(Long.getLong("hostile.seconds", 10)), r -> {
+        int ran = Properties.forAll("hostile tables round-trip", Properties.seed(), 30, 1, Duration.ofSeconds(Long.getLong("hostile.seconds", 6)), r -> {
             int size = ++cases[0] == 1 ? covering : 4;
             List<HostileTable> group = new ArrayList<>();
             for (int i = 0; i < size; i++) {
