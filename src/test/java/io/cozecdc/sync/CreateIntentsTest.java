@@ -61,10 +61,6 @@ class CreateIntentsTest {
     @Inject
     Reconciler reconciler;
     @Inject
-    io.cozecdc.common.DatabaseClock databaseClock;
-    @Inject
-    io.cozecdc.ops.ReconcileSettings reconcileSettings;
-    @Inject
     PipelineSupport support;
     @InjectFakeCoze
     FakeCoze coze;
@@ -120,7 +116,7 @@ class CreateIntentsTest {
         await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).size() == 1);
         String created = coze.documents(dataset).get(0).documentId();
         // past the grace period, the answer still on its way: the document is in Coze and nowhere in the ledger
-        awaitPastReconciliationGrace();
+        support.awaitPastReconciliationGrace(dataset);
         assertThat(support.db().count("SELECT COUNT(*) FROM coze_documents")).isZero();
 
         int deleted = reconciler.reconcile().await().atMost(PipelineSupport.WAIT);
@@ -212,19 +208,6 @@ class CreateIntentsTest {
                 .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.body()).contains("\"code\":0");
-    }
-
-    /**
-     * Waits until reconciliation counts every document in the dataset as old enough to judge: the time in
-     * its name is before the database's clock minus cdc.reconcile.grace, the very comparison it makes.
-     */
-    private void awaitPastReconciliationGrace() {
-        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
-            java.time.Instant newest = coze.documents(dataset).stream().map(d -> DocumentNames.parse(d.name()))
-                    .flatMap(java.util.Optional::stream).map(DocumentNames.Parsed::createdAt)
-                    .max(java.util.Comparator.naturalOrder()).orElse(java.time.Instant.EPOCH);
-            return newest.isBefore(databaseClock.now().await().atMost(PipelineSupport.WAIT).minus(reconcileSettings.grace()));
-        });
     }
 
     private boolean converged() {

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
@@ -23,14 +21,11 @@ import io.smallrye.mutiny.Uni;
 
 import io.cozecdc.changelog.Change;
 import io.cozecdc.changelog.ChangeLogRepository;
-import io.cozecdc.common.DatabaseClock;
 import io.cozecdc.common.JobControl;
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
-import io.cozecdc.ops.ReconcileSettings;
 import io.cozecdc.ops.Reconciler;
-import io.cozecdc.sync.documents.DocumentNames;
 import io.cozecdc.sync.documents.LedgerDocument;
 import io.cozecdc.sync.documents.LedgerRepository;
 import io.cozecdc.testing.InjectFakeCoze;
@@ -67,10 +62,6 @@ class SyncFaultsTest {
     SyncCommitter committer;
     @Inject
     LedgerRepository ledger;
-    @Inject
-    DatabaseClock databaseClock;
-    @Inject
-    ReconcileSettings reconcileSettings;
     @InjectFakeCoze
     FakeCoze coze;
 
@@ -162,7 +153,7 @@ class SyncFaultsTest {
             return support.db().query("SELECT document_name FROM create_intents").stream()
                     .noneMatch(r -> held.contains((String) r.get("document_name")));
         });
-        awaitPastReconciliationGrace();
+        support.awaitPastReconciliationGrace(dataset);
         reconciler.reconcile().await().atMost(PipelineSupport.WAIT);
         settleDeletes();
         assertExactState(ids);
@@ -185,7 +176,7 @@ class SyncFaultsTest {
                 && coze.documents(dataset).size() == 1);
         settleDeletes();
 
-        awaitPastReconciliationGrace(); // else reconciliation would not even look at the documents
+        support.awaitPastReconciliationGrace(dataset); // else reconciliation would not even look at the documents
         int orphans = reconciler.reconcile().await().atMost(PipelineSupport.WAIT);
         assertThat(orphans).as("nothing left for reconciliation").isZero();
         assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.content()).contains(id));
@@ -443,20 +434,6 @@ class SyncFaultsTest {
 
     private void settleDeletes() {
         await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0);
-    }
-
-    /**
-     * Waits until reconciliation counts every document in the dataset as old enough to judge: the time in
-     * its name is before the database's clock minus cdc.reconcile.grace, the very comparison it makes.
-     */
-    private void awaitPastReconciliationGrace() {
-        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
-            Instant newest = coze.documents(dataset).stream().map(d -> DocumentNames.parse(d.name()))
-                    .flatMap(Optional::stream).map(DocumentNames.Parsed::createdAt)
-                    .max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
-            Instant cutoff = databaseClock.now().await().atMost(PipelineSupport.WAIT).minus(reconcileSettings.grace());
-            return newest.isBefore(cutoff);
-        });
     }
 
     private void awaitConverged() {

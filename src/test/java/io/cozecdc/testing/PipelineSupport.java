@@ -1,8 +1,11 @@
 package io.cozecdc.testing;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,11 +16,14 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.cozecdc.capture.CaptureStatus;
 import io.cozecdc.capture.TriggerService;
 import io.cozecdc.capture.TriggerState;
+import io.cozecdc.common.DatabaseClock;
 import io.cozecdc.common.JobControl;
 import io.cozecdc.configs.ConfigRegistry;
 import io.cozecdc.configs.ConfigStatus;
 import io.cozecdc.configs.SyncConfig;
 import io.cozecdc.configs.SyncConfigRepository;
+import io.cozecdc.ops.ReconcileSettings;
+import io.cozecdc.sync.documents.DocumentNames;
 
 /**
  * Arranges pipeline tests: clean tables, a reset fake, configs registered, jobs running; and reads
@@ -35,15 +41,20 @@ public class PipelineSupport {
     private final SyncConfigRepository configs;
     private final Pool pool;
     private final TriggerService triggers;
+    private final DatabaseClock databaseClock;
+    private final ReconcileSettings reconcile;
 
     public PipelineSupport(AgroalDataSource dataSource, JobControl control, ConfigRegistry registry,
-            SyncConfigRepository configs, Pool pool, TriggerService triggers) {
+            SyncConfigRepository configs, Pool pool, TriggerService triggers, DatabaseClock databaseClock,
+            ReconcileSettings reconcile) {
         this.db = new TestDb(dataSource);
         this.control = control;
         this.registry = registry;
         this.configs = configs;
         this.pool = pool;
         this.triggers = triggers;
+        this.databaseClock = databaseClock;
+        this.reconcile = reconcile;
     }
 
     public TestDb db() {
@@ -121,6 +132,19 @@ public class PipelineSupport {
             byKey.computeIfAbsent(keyOf(doc.content(), keyField), k -> new java.util.ArrayList<>()).add(doc);
         }
         return byKey;
+    }
+
+    /**
+     * Waits until reconciliation counts every document in the dataset as old enough to judge: the time in
+     * its name is before the database's clock minus cdc.reconcile.grace, the very comparison it makes.
+     */
+    public void awaitPastReconciliationGrace(String datasetId) {
+        org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            Instant newest = FakeCozeResource.running().documents(datasetId).stream()
+                    .map(d -> DocumentNames.parse(d.name())).flatMap(Optional::stream).map(DocumentNames.Parsed::createdAt)
+                    .max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+            return newest.isBefore(databaseClock.now().await().atMost(WAIT).minus(reconcile.grace()));
+        });
     }
 
     /** The value of "field: value" in a rendered document. */
