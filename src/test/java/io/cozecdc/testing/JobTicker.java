@@ -25,6 +25,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.common.runtime.util.SchedulerUtils;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -109,42 +110,26 @@ public class JobTicker {
                     // the scheduler runs other methods on a worker thread: not done here, so say so
                     throw new IllegalStateException(method + ": the test ticker runs only methods that return a Uni");
                 }
-                String every = RESTART_CHECKS.containsKey(scheduled.identity())
-                        ? config.getValue(RESTART_CHECKS.get(scheduled.identity()), String.class)
-                        : resolve(config, scheduled.every());
-                if (every.equalsIgnoreCase("off") || every.equalsIgnoreCase("disabled")) {
+                // read as the scheduler reads them (SchedulerUtils: ${...} lookups, "off"/"disabled")
+                java.util.OptionalLong every = RESTART_CHECKS.containsKey(scheduled.identity())
+                        ? java.util.OptionalLong.of(DurationConverter.parseDuration(
+                                config.getValue(RESTART_CHECKS.get(scheduled.identity()), String.class)).toMillis())
+                        : SchedulerUtils.parseEveryAsMillis(scheduled);
+                if (every.isEmpty()) {
                     continue;
                 }
-                Duration delay = scheduled.delayed().isEmpty() ? Duration.ZERO
-                        : DurationConverter.parseDuration(resolve(config, scheduled.delayed()));
                 method.setAccessible(true);
                 jobs.add(new Job(scheduled.identity().isEmpty() ? type.getSimpleName() + "#" + method.getName() : scheduled.identity(),
-                        (InjectableBean<?>) bean, method, DurationConverter.parseDuration(every), delay, new AtomicBoolean()));
+                        ClientProxy.unwrap(Arc.container().instance((InjectableBean<?>) bean).get()), method,
+                        Duration.ofMillis(every.getAsLong()), Duration.ofMillis(scheduled.delayed().isEmpty() ? 0 : SchedulerUtils.parseDelayedAsMillis(scheduled)),
+                        new AtomicBoolean()));
             }
         }
         jobs.sort(Comparator.comparing(Job::name));
         return jobs;
     }
 
-    /** A value as the scheduler reads it: {@code ${key}} or {@code ${key:default}} from the configuration, else itself. */
-    private static String resolve(Config config, String value) {
-        String v = value.trim();
-        if (!v.startsWith("${") || !v.endsWith("}")) {
-            return v;
-        }
-        String inner = v.substring(2, v.length() - 1);
-        int colon = inner.indexOf(':');
-        String key = colon < 0 ? inner : inner.substring(0, colon);
-        return config.getOptionalValue(key, String.class)
-                .orElseGet(() -> {
-                    if (colon < 0) {
-                        throw new IllegalStateException("no value for " + key + " (a @Scheduled interval)");
-                    }
-                    return inner.substring(colon + 1);
-                });
-    }
-
-    private record Job(String name, InjectableBean<?> bean, Method method, Duration every, Duration delay, AtomicBoolean running) {
+    private record Job(String name, Object target, Method method, Duration every, Duration delay, AtomicBoolean running) {
 
         /** One run, unless the previous one is still going (the scheduler's SKIP). */
         void tick(Vertx vertx, java.util.function.BooleanSupplier stopped) {
@@ -156,7 +141,6 @@ public class JobTicker {
             context.runOnContext(v -> {
                 Uni<?> run;
                 try {
-                    Object target = ClientProxy.unwrap(Arc.container().instance(bean).get());
                     Object result = method.invoke(target);
                     run = result instanceof Uni<?> uni ? uni : Uni.createFrom().voidItem();
                 } catch (InvocationTargetException e) {
