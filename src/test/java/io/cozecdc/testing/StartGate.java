@@ -53,7 +53,8 @@ public final class StartGate implements TestExecutionListener, BeforeAllCallback
 
     @Override
     public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-        if (className(id).map(StartGate::isQuarkusTest).orElse(false)) {
+        // read class files only while the gate is closed (this runs for every test and class of the run)
+        if (!isOpen() && className(id).map(StartGate::isQuarkusTest).orElse(false)) {
             open(); // the first Quarkus class has ended, whether its application started or not
         }
     }
