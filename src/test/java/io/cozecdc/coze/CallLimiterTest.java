@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -16,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.cozecdc.sink.SinkException;
 
 /** The limiter bounds concurrency and start rate, gives permits back on every ending, and sheds load past its queue. */
+@Execution(ExecutionMode.CONCURRENT) // no application, nothing shared: beside the other tests (see surefire in the pom)
 class CallLimiterTest {
 
     final Vertx vertx = Vertx.vertx();
