@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -238,7 +239,7 @@ class ConsoleBrowserTest {
         long configId = support.config("replay-me", "products", dataset, List.of("name"), "{name} {cost_price}").id();
         support.start();
         support.insertProduct("DL-1", "卷尺", "9.90", "4.00", 2);
-        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'") == 1);
+        serviceWait().until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures WHERE status = 'DEAD'") == 1);
         // fixed while disabled: an enabled configuration would re-render every row by itself (and so settle the dead
         // letter) at once; enabling again leaves dead letters to the replay
         api().body("{\"name\":\"replay-me\",\"tableName\":\"products\",\"datasetId\":\"" + dataset + "\",\"fields\":[\"name\",\"cost_price\"],"
@@ -257,8 +258,8 @@ class ConsoleBrowserTest {
         shot("failures");
 
         driver.findElement(By.cssSelector("#failures tr[data-failure] .act-replay")).click();
-        await().atMost(PipelineSupport.WAIT).until(() -> coze.documents(dataset).stream().anyMatch(d -> d.content().contains("卷尺 4.00")));
-        await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
+        serviceWait().until(() -> coze.documents(dataset).stream().anyMatch(d -> d.content().contains("卷尺 4.00")));
+        serviceWait().until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
         driver.findElement(By.id("refresh")).click();
         waitVisible("#no-failures");
 
@@ -400,6 +401,11 @@ class ConsoleBrowserTest {
     /** The element's rendered text, read in one step (the overview re-renders every 2 s), or "" when absent. */
     String text(String css) {
         return (String) js("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css);
+    }
+
+    /** A wait on the service's side of up to PipelineSupport.WAIT that looks at once and then every 50 ms. */
+    static ConditionFactory serviceWait() {
+        return await().atMost(PipelineSupport.WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50));
     }
 
     /** A wait of up to {@link #WAIT} that looks every 50 ms (Selenium's default is every 500 ms). */
