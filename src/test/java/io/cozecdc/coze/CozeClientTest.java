@@ -37,7 +37,10 @@ import io.cozecdc.testing.coze.RecordedRequest;
  * The HTTP client against the strict fake: what it sends, how it reads answers, how it classifies failures.
  *
  * <p>The throttling test runs first: the 429 of {@link #retryableFailuresAreRetriedQuicklyAndThenReported()}
- * halves the allowed rate, and a test after it would first wait (about 6 s) for the rate to climb back.
+ * halves the allowed rate, and a test after it would first wait (about 6 s) for the rate to climb back. The two
+ * timeout tests run last: the fake holds their answers for 2 s past the client's timeout, and
+ * {@link #neverMoreCallsInFlightThanMaxConcurrency()}, which counts the calls in flight at the fake, would first
+ * wait those out.
  */
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -56,8 +59,6 @@ class CozeClientTest {
 
     @BeforeEach
     void setUp() {
-        // responses held past the client's timeout by an earlier test still count as in flight at the fake
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> fake.inFlightRequests() == 0);
         fake.reset();
         dataset = Long.parseLong(fake.createDataset("client-test"));
     }
@@ -161,6 +162,7 @@ class CozeClientTest {
     }
 
     @Test
+    @Order(Order.DEFAULT + 1) // after the tests without an order
     void aTimedOutCreateIsNotRetriedBecauseCozeMayHaveAppliedIt() {
         fake.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(4));
         SinkException e = failure(coze.create(dataset, List.of(new NewDocument("slow", "content"))));
@@ -171,6 +173,7 @@ class CozeClientTest {
     }
 
     @Test
+    @Order(Order.DEFAULT + 1) // after the tests without an order
     void aTimedOutDeleteIsRetriedBecauseDeletingTwiceIsHarmless() {
         String id = await(coze.create(dataset, List.of(new NewDocument("d", "x")))).get(0).documentId();
         fake.timeoutAfterApply(Endpoint.DELETE, 1.0, Duration.ofSeconds(4));
@@ -180,6 +183,12 @@ class CozeClientTest {
 
     @Test
     void neverMoreCallsInFlightThanMaxConcurrency() {
+        // answers a timeout test left held at the fake still count as in flight there (the timeout tests run last,
+        // but another class may have left some), and a reset starts the high-water mark from what is in flight: wait
+        // them out, then start it afresh. Only this test reads that mark; the others count requests on arrival,
+        // which a reset forgets.
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> fake.inFlightRequests() == 0);
+        fake.reset();
         fake.latency(Duration.ofMillis(150));
         List<Uni<List<CreatedDocument>>> calls = new ArrayList<>();
         for (int i = 0; i < 16; i++) {

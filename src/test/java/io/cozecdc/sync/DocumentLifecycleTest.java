@@ -122,7 +122,7 @@ class DocumentLifecycleTest {
 
     @Test
     void aDocumentStillProcessingWhenTheServiceStopsIsFollowedAfterItStarts() {
-        coze.processingDelay(Duration.ofSeconds(2));
+        coze.processingDelay(Duration.ofMinutes(10)); // until finishProcessing() below
         support.start();
         String id = support.insertProduct("K1", "before stop", "1.00", null, 1);
         await().atMost(PipelineSupport.WAIT).until(() -> support.pending() == 0
@@ -132,8 +132,8 @@ class DocumentLifecycleTest {
         assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id)).isNull();
 
         // Coze finishes processing it while the service is stopped
-        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50))
-                .until(() -> coze.documents(dataset).get(0).status() == FakeDocument.DONE);
+        assertThat(coze.finishProcessing()).isEqualTo(1);
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.status()).isEqualTo(FakeDocument.DONE));
         support.start();
         awaitConverged();
         assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id))

@@ -71,8 +71,8 @@ class ProcessingFailureRequeueTest {
         String id = support.insertProduct("R1", "first", "1.00", null, 1);
         awaitConverged();
 
-        // the replacement processes for 2 s: the price change goes through meanwhile
-        coze.processingDelay(Duration.ofSeconds(2));
+        // the replacement processes until the test ends it: the price change goes through meanwhile
+        coze.processingDelay(Duration.ofMinutes(10));
         support.db().update("UPDATE products SET name = 'second' WHERE id = ?", id);
         await().atMost(PipelineSupport.WAIT).until(() ->
                 support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state = 'PROCESSING'") == 1);
@@ -80,9 +80,9 @@ class ProcessingFailureRequeueTest {
         await().atMost(PipelineSupport.WAIT).until(() -> support.pending() == 0);
         assertThat(support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state = 'PROCESSING'"))
                 .as("the price change made no call: the replacement is still the one processing").isEqualTo(1);
-        // the fake decides a document's fate when it is created: heal Coze as soon as it failed this one
-        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(10))
-                .until(() -> coze.events().stream().anyMatch(e -> e.type() == FakeEvent.Type.FAILED));
+        // the fake decides a document's fate when it is created: Coze fails this one now, and then heals
+        assertThat(coze.finishProcessing()).isEqualTo(1);
+        assertThat(coze.events()).anyMatch(e -> e.type() == FakeEvent.Type.FAILED);
         coze.clearFaults();
         awaitConverged();
 

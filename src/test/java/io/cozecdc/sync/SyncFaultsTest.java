@@ -187,7 +187,7 @@ class SyncFaultsTest {
     @Test
     void aProgressAnswerOlderThanAnotherReplicasPromotionDoesNotDeleteTheLiveDocument() {
         SyncConfig config = support.config("promoted", "products", dataset, FIELDS, null);
-        coze.processingDelay(Duration.ofMillis(1500));
+        coze.processingDelay(Duration.ofMinutes(10)); // until finishProcessing() below
         support.start();
         String id = support.insertProduct("P9", "promoted", "1.00", null, 1);
         // replica A reads the document while it is still PROCESSING (its progress answer will be old) …
@@ -195,7 +195,8 @@ class SyncFaultsTest {
                 "SELECT COUNT(*) FROM coze_documents WHERE state = 'PROCESSING'") == 1);
         String documentId = (String) support.db().scalar("SELECT document_id FROM coze_documents");
         LedgerDocument seenByA = ledger.find(ledger.pool(), documentId).await().atMost(PipelineSupport.WAIT);
-        // … replica B promotes it meanwhile
+        // … replica B promotes it meanwhile, once Coze has processed it
+        assertThat(coze.finishProcessing()).isEqualTo(1);
         awaitConverged();
         assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id)).isEqualTo(documentId);
 

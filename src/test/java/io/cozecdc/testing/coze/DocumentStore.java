@@ -48,7 +48,8 @@ final class DocumentStore {
         final String content;
         final JsonNode chunkStrategy;
         final Instant createdAt;
-        final Instant dueAt;
+        /** When processing ends; brought forward by {@link DocumentStore#finishProcessing()}. */
+        Instant dueAt;
         final Faults.Outcome outcome;
         int status = FakeDocument.PROCESSING;
 
@@ -231,6 +232,29 @@ final class DocumentStore {
         synchronized (lock) {
             settle();
             return List.copyOf(events);
+        }
+    }
+
+    /**
+     * Ends the processing of every document still processing: each takes the outcome decided at its creation, now.
+     * Returns how many did.
+     */
+    int finishProcessing() {
+        synchronized (lock) {
+            Instant now = settle();
+            List<Stored> waiting = new ArrayList<>(processing);
+            processing.clear();
+            int finished = 0;
+            for (Stored stored : waiting) {
+                // as in settle: a document deleted while processing never finishes
+                if (documents.get(stored.id) == stored && stored.status == FakeDocument.PROCESSING) {
+                    stored.dueAt = now;
+                    processing.add(stored);
+                    finished++;
+                }
+            }
+            settle();
+            return finished;
         }
     }
 

@@ -367,6 +367,17 @@ public final class FakeCoze implements AutoCloseable {
     }
 
     /**
+     * Ends, now, the processing of every document still processing: each becomes 1 (or 9), as decided when it was
+     * created. With a {@link #processingDelay} longer than any test, a test decides when Coze finishes processing
+     * instead of racing a clock. Documents created later still wait out the processing delay.
+     *
+     * @return how many documents finished
+     */
+    public int finishProcessing() {
+        return store.finishProcessing();
+    }
+
+    /**
      * That share of documents created from now on end in status 9 with {@code status_descript = reason}.
      *
      * @param share  0..1

@@ -663,6 +663,29 @@ class FakeCozeTest {
     }
 
     @Test
+    void finishProcessingEndsEveryDocumentStillProcessingNowWithItsOutcome() throws Exception {
+        coze.processingDelay(Duration.ofHours(1)).failProcessingContaining("BAD", "parsing failed");
+        post(CREATE, createBody(number(dataset), docs("good", "fine", "bad", "BAD row")));
+        String deleted = post(CREATE, createBody(number(dataset), docs("gone", "x"))).json()
+                .get("document_infos").get(0).get("document_id").asText();
+        post(DELETE, "{\"document_ids\":[\"" + deleted + "\"]}");
+        assertThat(coze.documents(dataset)).extracting(FakeDocument::status).containsExactly(0, 0);
+
+        assertThat(coze.finishProcessing()).as("documents finished (not the deleted one)").isEqualTo(2);
+        assertThat(coze.documents(dataset)).extracting(FakeDocument::status).containsExactly(1, 9);
+        assertThat(coze.documents(dataset).get(1).failureReason()).isEqualTo("parsing failed");
+        List<FakeEvent> events = coze.events();
+        assertThat(events).extracting(FakeEvent::type).containsExactly(FakeEvent.Type.CREATED, FakeEvent.Type.CREATED,
+                FakeEvent.Type.CREATED, FakeEvent.Type.DELETED, FakeEvent.Type.DONE, FakeEvent.Type.FAILED);
+        assertThat(events.get(4).at()).isAfterOrEqualTo(events.get(3).at());
+        assertThat(coze.finishProcessing()).as("nothing left processing").isZero();
+
+        // a document created afterwards still waits out the processing delay
+        post(CREATE, createBody(number(dataset), docs("later", "y")));
+        assertThat(coze.documents(dataset).get(2).status()).isZero();
+    }
+
+    @Test
     void unknownPathsAndMethodsAre404() throws Exception {
         Answer get = send(builder(LIST).header("Authorization", "Bearer " + TOKEN).GET().build());
         assertThat(get.status()).isEqualTo(404);
