@@ -42,6 +42,8 @@ class StaleRegistryTest {
     io.cozecdc.backfill.BackfillRepository backfills;
     @Inject
     io.cozecdc.backfill.BackfillWorker backfillWorker;
+    @Inject
+    io.cozecdc.testing.JobTicker ticker;
     String dataset;
     SyncConfig late;
 
@@ -114,14 +116,23 @@ class StaleRegistryTest {
     @Test
     void aResyncStartedThroughAnotherReplicaRightAfterItsCreateRuns() {
         support.insertProduct("B1", "to resync", "1.00", null, 1);
-        java.time.Instant now = java.time.Instant.now();
-        SyncConfig fresh = configs.insert(pool, new SyncConfig(0, "fresh", "products", Long.parseLong(dataset), List.of("id"), null,
-                true, io.cozecdc.configs.ConfigStatus.ACTIVE, null, now, now)).await().atMost(PipelineSupport.WAIT);
-        backfills.start(fresh.id(), 1, now).await().atMost(PipelineSupport.WAIT);
-        assertThat(registry.byId(fresh.id())).as("this replica has not heard of the configuration yet").isEmpty();
+        // this replica's periodic refresh does not come around before its backfill worker takes the job
+        ticker.hold("cdc-config-refresh");
+        try {
+            java.time.Instant now = java.time.Instant.now();
+            SyncConfig fresh = configs.insert(pool, new SyncConfig(0, "fresh", "products", Long.parseLong(dataset), List.of("id"),
+                    null, true, io.cozecdc.configs.ConfigStatus.ACTIVE, null, now, now)).await().atMost(PipelineSupport.WAIT);
+            backfills.start(fresh.id(), 1, now).await().atMost(PipelineSupport.WAIT);
+            assertThat(registry.byId(fresh.id())).as("this replica has not heard of the configuration yet").isEmpty();
 
-        backfillWorker.stepAll().await().atMost(PipelineSupport.WAIT);
+            backfillWorker.stepAll().await().atMost(PipelineSupport.WAIT);
+            check(fresh);
+        } finally {
+            ticker.release("cdc-config-refresh");
+        }
+    }
 
+    private void check(SyncConfig fresh) {
         assertThat(backfills.find(fresh.id()).await().atMost(PipelineSupport.WAIT).state())
                 .isNotEqualTo(io.cozecdc.backfill.BackfillState.CANCELLED);
         assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE operation_type = 'SNAPSHOT' "

@@ -48,6 +48,10 @@ import io.vertx.core.Vertx;
  * that call them. The packaged jar keeps the real scheduler; the process ITs run it.
  *
  * <p>Does nothing when the scheduler is on, so a test profile that wants the real one can have it.
+ *
+ * <p>A test can {@link #hold} a job for a while: a replica whose periodic run has not come around yet
+ * (the registry's refresh before another replica's edit reaches it), which real intervals only make
+ * likely, not certain.
  */
 @ApplicationScoped
 public class JobTicker {
@@ -61,6 +65,8 @@ public class JobTicker {
 
     private final Vertx vertx;
     private final List<Long> timers = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<Job> started = new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
 
     public JobTicker(Vertx vertx) {
@@ -73,15 +79,44 @@ public class JobTicker {
             return;
         }
         for (Job job : jobs(config)) {
+            started.add(job);
             Log.debugf("Test ticker: %s every %s (first after %s)", job.name(), job.every(), job.delay());
             long first = Math.max(1, job.delay().toMillis());
             timers.add(vertx.setTimer(first, id -> {
-                job.tick(vertx, () -> stopped);
+                job.tick(vertx, () -> stopped || held.contains(job.name()));
                 if (!stopped) {
-                    timers.add(vertx.setPeriodic(Math.max(1, job.every().toMillis()), t -> job.tick(vertx, () -> stopped)));
+                    timers.add(vertx.setPeriodic(Math.max(1, job.every().toMillis()),
+                            t -> job.tick(vertx, () -> stopped || held.contains(job.name()))));
                 }
             }));
         }
+    }
+
+    /**
+     * Stops starting runs of the job with this identity (e.g. {@code cdc-config-refresh}) until {@link #release},
+     * and waits (up to 30 s) for a run already going to end.
+     */
+    public void hold(String identity) {
+        Job job = started.stream().filter(j -> j.name().equals(identity)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no job ticks here as " + identity));
+        held.add(identity);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (job.running().get()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a run of " + identity + " did not end within 30 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Runs the job at its interval again. */
+    public void release(String identity) {
+        held.remove(identity);
     }
 
     void stop(@Observes ShutdownEvent event) {
