@@ -126,17 +126,14 @@ class StaleRegistryTest {
             assertThat(registry.byId(fresh.id())).as("this replica has not heard of the configuration yet").isEmpty();
 
             backfillWorker.stepAll().await().atMost(PipelineSupport.WAIT);
-            check(fresh);
+
+            assertThat(backfills.find(fresh.id()).await().atMost(PipelineSupport.WAIT).state())
+                    .isNotEqualTo(io.cozecdc.backfill.BackfillState.CANCELLED);
+            assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE operation_type = 'SNAPSHOT' "
+                    + "AND target_config_id = ?", fresh.id())).isEqualTo(1);
         } finally {
             ticker.release("cdc-config-refresh");
         }
-    }
-
-    private void check(SyncConfig fresh) {
-        assertThat(backfills.find(fresh.id()).await().atMost(PipelineSupport.WAIT).state())
-                .isNotEqualTo(io.cozecdc.backfill.BackfillState.CANCELLED);
-        assertThat(support.db().count("SELECT COUNT(*) FROM data_change_logs WHERE operation_type = 'SNAPSHOT' "
-                + "AND target_config_id = ?", fresh.id())).isEqualTo(1);
     }
 
     private void enableThroughAnotherReplica() {

@@ -82,11 +82,11 @@ public class JobTicker {
             started.add(job);
             Log.debugf("Test ticker: %s every %s (first after %s)", job.name(), job.every(), job.delay());
             long first = Math.max(1, job.delay().toMillis());
+            java.util.function.BooleanSupplier skip = () -> stopped || held.contains(job.name());
             timers.add(vertx.setTimer(first, id -> {
-                job.tick(vertx, () -> stopped || held.contains(job.name()));
+                job.tick(vertx, skip);
                 if (!stopped) {
-                    timers.add(vertx.setPeriodic(Math.max(1, job.every().toMillis()),
-                            t -> job.tick(vertx, () -> stopped || held.contains(job.name()))));
+                    timers.add(vertx.setPeriodic(Math.max(1, job.every().toMillis()), t -> job.tick(vertx, skip)));
                 }
             }));
         }
@@ -100,18 +100,9 @@ public class JobTicker {
         Job job = started.stream().filter(j -> j.name().equals(identity)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no job ticks here as " + identity));
         held.add(identity);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (job.running().get()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("a run of " + identity + " did not end within 30 s");
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        // a tick marks its run before it looks at the hold (Job.tick): either it sees the hold, or this sees its run
+        org.awaitility.Awaitility.await("a run of " + identity + " to end").atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> !job.running().get());
     }
 
     /** Runs the job at its interval again. */
@@ -167,8 +158,14 @@ public class JobTicker {
     private record Job(String name, Object target, Method method, Duration every, Duration delay, AtomicBoolean running) {
 
         /** One run, unless the previous one is still going (the scheduler's SKIP). */
-        void tick(Vertx vertx, java.util.function.BooleanSupplier stopped) {
-            if (stopped.getAsBoolean() || !running.compareAndSet(false, true)) {
+        void tick(Vertx vertx, java.util.function.BooleanSupplier skip) {
+            // the run is marked before the skip is read, so a hold that finds no run marked has been seen by every
+            // later tick (JobTicker.hold)
+            if (!running.compareAndSet(false, true)) {
+                return;
+            }
+            if (skip.getAsBoolean()) {
+                running.set(false);
                 return;
             }
             Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
