@@ -1,6 +1,7 @@
 package io.cozecdc.sync;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,14 +94,14 @@ public class ProcessingTracker {
         // the claim doubles as a lease (database clock): if this replica dies, another checks them after it.
         // While this check runs (progress calls may wait for a permit, time out and be retried) the lease is
         // renewed, so no other replica reads an older progress and acts on it (review finding 9)
-        java.time.Duration leaseLength = leases.renewable(settings.processing().pollInterval().multipliedBy(5));
+        Duration leaseLength = leases.renewable(settings.processing().pollInterval().multipliedBy(5));
         Instant lease = now.plus(leaseLength);
         return ledger.claim(LedgerState.PROCESSING, now, CLAIM_LIMIT, lease)
                 .chain(docs -> {
                     List<String> ids = LedgerRepository.ids(docs);
                     leases.holdDocuments(ids, leaseLength);
                     return Multi.createFrom().iterable(byDatasetChunks(docs))
-                            .onItem().transformToUniAndConcatenate(this::check)
+                            .onItem().transformToUniAndConcatenate(chunk -> check(chunk, now))
                             .collect().last().replaceWithVoid()
                             .onTermination().invoke(() -> leases.dropDocuments(ids));
                 })
@@ -114,13 +115,13 @@ public class ProcessingTracker {
                 .toList();
     }
 
-    private Uni<Void> check(List<LedgerDocument> docs) {
+    private Uni<Void> check(List<LedgerDocument> docs, Instant roundStarted) {
         long datasetId = docs.get(0).datasetId();
         return coze.progress(datasetId, LedgerRepository.ids(docs))
                 .chain(progress -> {
                     Map<String, DocumentProgress> byId = progress.stream()
                             .collect(Collectors.toMap(DocumentProgress::documentId, Function.identity(), (a, b) -> a));
-                    return settle(docs, byId);
+                    return settle(docs, byId, roundStarted);
                 })
                 .onFailure().invoke(e -> Log.debugf("Progress of %d documents not read (will retry): %s", docs.size(),
                         e.getMessage()))
@@ -132,7 +133,7 @@ public class ProcessingTracker {
      * are looked at again later (one statement), failed or lost ones are handled one by one. The
      * documents these outcomes made obsolete go in one delete call, not one call each.
      */
-    private Uni<Void> settle(List<LedgerDocument> docs, Map<String, DocumentProgress> byId) {
+    private Uni<Void> settle(List<LedgerDocument> docs, Map<String, DocumentProgress> byId, Instant roundStarted) {
         Instant now = clock.instant();
         List<LedgerDocument> done = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
@@ -153,7 +154,7 @@ public class ProcessingTracker {
                 .onFailure().invoke(e -> Log.warnf("Could not promote %d processed documents: %s", done.size(), e.getMessage()))
                 .onFailure().recoverWithItem(List.<String>of());
         Uni<Void> postponed = Sql.bounded(ledger.lease(ledgerClient(), LedgerState.PROCESSING, waiting,
-                settings.processing().pollInterval()), "the next check of documents still processing")
+                untilNextRound(roundStarted)), "the next check of documents still processing")
                 .onFailure().recoverWithNull();
         return promoted
                 .chain(obsolete -> postponed.replaceWith(obsolete))
@@ -161,6 +162,26 @@ public class ProcessingTracker {
                         .onItem().transformToUniAndConcatenate(doc -> settleFailed(doc, byId.get(doc.documentId()), now))
                         .collect().in(() -> new ArrayList<>(obsolete), List::addAll))
                 .chain(janitor::deleteNow);
+    }
+
+    /**
+     * How long a document still processing waits for its next check, counted from now: until
+     * {@link #nextCheck} after this round started, or not at all if the round took longer. Rounds start
+     * one poll interval apart, so the document is due before the next round claims and Coze's progress is
+     * read once per interval. Counted from the end of the check, a document came due just after the next
+     * round had claimed, and was read only every second round.
+     */
+    private Duration untilNextRound(Instant roundStarted) {
+        Duration left = nextCheck(settings).minus(Duration.between(roundStarted, clock.instant()));
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    /**
+     * When a document is next due, counted from its creation or from the start of the round that read it:
+     * half a poll interval, so the first round that starts after that takes it, never a round later.
+     */
+    static Duration nextCheck(SyncSettings settings) {
+        return settings.processing().pollInterval().dividedBy(2);
     }
 
     /** A document Coze failed, lost or did not finish in time; returns the documents it made obsolete. */

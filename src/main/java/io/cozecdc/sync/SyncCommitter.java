@@ -161,7 +161,7 @@ public class SyncCommitter {
         }
         plan.states.put(change.recordKey(), state.withPending(c.documentId(), c.document().hash(), change.logId()));
         plan.ledger.add(ledgerRow(config, change, c, LedgerState.PROCESSING, null, now,
-                now.plus(settings.processing().pollInterval())));
+                now.plus(ProcessingTracker.nextCheck(settings))));
         // the change's own failure (if this is a retry) stays until Coze has processed the new upload
         plan.inFlight.merge(change.recordKey(), change.logId(), Math::max);
         return CommitStatus.SYNCED;

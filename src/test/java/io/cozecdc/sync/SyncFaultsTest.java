@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,8 @@ class SyncFaultsTest {
     SyncCommitter committer;
     @Inject
     LedgerRepository ledger;
+    @Inject
+    SyncSettings sync;
     @InjectFakeCoze
     FakeCoze coze;
 
@@ -208,6 +211,48 @@ class SyncFaultsTest {
         assertThat(support.db().scalar("SELECT state FROM coze_documents WHERE document_id = ?", documentId)).isEqualTo("DONE");
         assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures")).isZero();
         assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.documentId()).isEqualTo(documentId));
+    }
+
+    /**
+     * Coze's progress is read once per poll interval: a new document, and a document still processing after
+     * a round read it, are due again within half an interval of the commit or of the round's start, so the
+     * next round takes them (or at once, if the round itself took longer). Counted from the end of the check,
+     * a document came due just after the next round had claimed and was read only every second round.
+     */
+    @Test
+    void aDocumentStillProcessingIsDueAgainForTheTrackersNextRound() {
+        support.config("cadence", "products", dataset, FIELDS, null);
+        coze.processingDelay(Duration.ofMinutes(10)); // until finishProcessing() below
+        Duration interval = sync.processing().pollInterval();
+        Duration slack = Duration.ofMillis(20); // the service's clock against the database's, and millisecond rounding
+        support.insertProduct("P7", "cadence", "1.00", null, 1);
+        processor.processBatch().await().atMost(PipelineSupport.WAIT); // jobs are paused: this is the only round
+        LocalDateTime committed = dbNow();
+        assertThat(dbTime("SELECT next_check_at FROM coze_documents WHERE state = 'PROCESSING'"))
+                .as("a new document's first check").isBeforeOrEqualTo(committed.plus(interval.dividedBy(2)).plus(slack));
+
+        support.db().update("UPDATE coze_documents SET next_check_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND");
+        coze.latency(Endpoint.PROCESS, Duration.ofMillis(60)); // a progress call that takes a while, as Coze's do
+        LocalDateTime roundStarted = dbNow();
+        tracker.track().await().atMost(PipelineSupport.WAIT);
+        LocalDateTime roundEnded = dbNow();
+
+        LocalDateTime next = dbTime("SELECT next_check_at FROM coze_documents WHERE state = 'PROCESSING'");
+        LocalDateTime halfAnInterval = roundStarted.plus(interval.dividedBy(2)).plus(slack);
+        assertThat(next).as("still processing after a round from %s to %s: due again by the next round", roundStarted, roundEnded)
+                .isBeforeOrEqualTo(halfAnInterval.isAfter(roundEnded) ? halfAnInterval : roundEnded);
+        assertThat(coze.finishProcessing()).isEqualTo(1);
+        settle();
+        assertThat(coze.documents(dataset)).singleElement();
+    }
+
+    /** The database's clock in UTC, as the service's sessions see it and write next_check_at. */
+    private LocalDateTime dbNow() {
+        return dbTime("SELECT UTC_TIMESTAMP(3)");
+    }
+
+    private LocalDateTime dbTime(String query) {
+        return ((java.sql.Timestamp) support.db().scalar(query)).toLocalDateTime();
     }
 
     @Test
