@@ -20,6 +20,12 @@ public final class FailureCodes {
      * timeout (a business transaction held them too long). Tried again; never an attempt, never a dead letter.
      */
     public static final int RELATED_ROWS_LOCKED = -8;
+    /**
+     * An earlier create of the same record and content has no known outcome yet (its answer was lost, or
+     * its sender died before committing): the change waits for the create intents' resolver instead of
+     * creating a second document. Never an attempt, never a dead letter.
+     */
+    public static final int CREATE_UNRESOLVED = -9;
 
     private FailureCodes() {
     }

@@ -1,6 +1,7 @@
 package io.cozecdc.sync;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,6 +62,13 @@ public class ConfigDelivery {
     private final DocumentJanitor janitor;
     private final ConfigErrors configErrors;
     private final SyncMetrics metrics;
+    /**
+     * How long a create waits for an earlier create of the same record and content whose outcome is not
+     * known: far longer than a resolution takes (the settle time, one resolver round), so only an intent the
+     * resolver cannot settle at all (Coze's listing failing for minutes) stops holding the record back.
+     */
+    static final Duration AWAIT_EARLIER_CREATE = Duration.ofMinutes(5);
+
     private final CreateIntentRepository intents;
     private final LeaseKeeper leases;
     private final IntentSettings intentSettings;
@@ -198,7 +206,13 @@ public class ConfigDelivery {
             // every call of this delivery, registered before it is sent, so whatever ends the delivery
             // (commit, failure, cancellation) stops renewing all their intents
             List<IntentCall> calls = java.util.Collections.synchronizedList(new ArrayList<>());
-            return create(config, toCreate, answered, calls)
+            return awaitingEarlierCreates(config, toCreate)
+                    .chain(waiting -> {
+                        waiting.forEach(p -> ready.add(new Outcome.Failed(p.change(), FailureCodes.CREATE_UNRESOLVED,
+                                "an earlier create of this record with the same content has no known outcome yet; "
+                                        + "waiting for the create intents' resolver", null, false, false, true)));
+                        return create(config, toCreate.stream().filter(p -> !waiting.contains(p)).toList(), answered, calls);
+                    })
                     .map(created -> {
                         List<Outcome> all = new ArrayList<>(ready);
                         all.addAll(created);
@@ -262,6 +276,31 @@ public class ConfigDelivery {
                 toCreate.add(new Pending(change, doc, newDoc));
             }
         }
+    }
+
+    /**
+     * The creates to hold back: those of records with an open create intent of the same content, sent
+     * within {@link #AWAIT_EARLIER_CREATE}. Such a create (an unanswered call, or one whose sender died
+     * before committing) may well have made the document: a second create would make a duplicate for the
+     * resolver to delete. The change waits instead, through the retry queue without counting an attempt,
+     * until the resolver has adopted that document (the change is then unchanged) or found none.
+     */
+    private Uni<List<Pending>> awaitingEarlierCreates(SyncConfig config, List<Pending> toCreate) {
+        if (toCreate.isEmpty() || !intentSettings.enabled()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> keys = toCreate.stream().map(p -> p.change().recordKey()).toList();
+        return Sql.bounded(intents.openContent(config.id(), keys, AWAIT_EARLIER_CREATE), "the records' open create intents")
+                .map(open -> {
+                    List<Pending> waiting = toCreate.stream().filter(p -> open.getOrDefault(p.change().recordKey(), Set.of())
+                            .contains(p.document().hash())).toList();
+                    if (!waiting.isEmpty()) {
+                        Log.infof("Config '%s': %d of %d creates wait for the outcome of an earlier create of the same "
+                                + "content (first: %s)", config.name(), waiting.size(), toCreate.size(),
+                                waiting.get(0).change().describe());
+                    }
+                    return waiting;
+                });
     }
 
     /** One WARN per batch and config when rows could not be rendered, with the first reason: they become dead letters. */

@@ -20,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import io.cozecdc.configs.SyncConfig;
+import io.cozecdc.failures.FailureCodes;
 import io.cozecdc.ops.Reconciler;
 import io.cozecdc.sync.documents.DocumentNames;
 import io.cozecdc.testing.InjectFakeCoze;
@@ -62,6 +63,8 @@ class CreateIntentsTest {
     Reconciler reconciler;
     @Inject
     PipelineSupport support;
+    @Inject
+    io.cozecdc.testing.JobTicker ticker;
     @InjectFakeCoze
     FakeCoze coze;
     String dataset;
@@ -104,6 +107,41 @@ class CreateIntentsTest {
         assertThat(support.db().scalar("SELECT document_id FROM synced_documents WHERE record_key = ?", id))
                 .isEqualTo(doc.documentId());
         assertThat(support.db().count("SELECT COUNT(*) FROM create_intents")).isZero();
+    }
+
+    /**
+     * The retry of an unanswered create comes round before the resolver has looked the document up (with the
+     * defaults it usually does: a retry after 1–2 s, the resolver after the 2 s settle time). It does not
+     * send a second create: it waits, without counting an attempt, until the resolver has adopted the
+     * document the first call made. Without the wait Coze got two creates and held two documents until the
+     * resolver deleted one.
+     */
+    @Test
+    void theRetryOfAnUnansweredCreateWaitsForTheResolverInsteadOfCreatingASecondDocument() {
+        support.config("waits", "products", dataset, FIELDS, null);
+        coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(6));
+        support.start();
+        ticker.hold("cdc-intents");
+        try {
+            String id = support.insertProduct("W1", "waits", "1.00", null, 1);
+            await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures") == 1);
+            coze.clearFaults();
+            // the retry is due now (the profile's backoff is 5–10 s): it comes round while the intent is open
+            support.db().update("UPDATE sync_failures SET next_attempt_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND");
+            await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> coze.documentsCreated() > 1
+                    || support.db().count("SELECT COUNT(*) FROM sync_failures WHERE error_code = ?",
+                            FailureCodes.CREATE_UNRESOLVED) == 1);
+            assertThat(coze.documentsCreated()).as("creates sent while the first one's outcome was unknown").isEqualTo(1);
+            assertThat(support.db().scalar("SELECT attempts FROM sync_failures WHERE record_key = ?", id))
+                    .as("waiting is not an attempt").isEqualTo(1);
+            assertThat(support.db().count("SELECT COUNT(*) FROM create_intents")).isEqualTo(1);
+        } finally {
+            ticker.release("cdc-intents");
+        }
+        // the resolver adopts the document (the waiting retry is parked with it until Coze has processed it)
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(100)).until(this::converged);
+        assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.status()).isEqualTo(FakeDocument.DONE));
+        assertThat(coze.documentsCreated()).isEqualTo(1);
     }
 
     @Test

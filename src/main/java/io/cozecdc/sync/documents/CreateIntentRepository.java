@@ -3,8 +3,10 @@ package io.cozecdc.sync.documents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +41,9 @@ public class CreateIntentRepository {
             + "lease_until = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE id IN ";
     static final String NAMES = "SELECT document_name FROM create_intents WHERE dataset_id = ? AND document_name IN ";
     static final String COUNT = "SELECT COUNT(*) FROM create_intents";
+    /** Open intents of some records of a configuration, sent within the last {@code ?} microseconds. */
+    static final String CONTENT = "SELECT record_key, content_hash FROM create_intents WHERE config_id = ? "
+            + "AND created_at >= DATE_SUB(NOW(3), INTERVAL ? MICROSECOND) AND record_key IN ";
 
     private final Pool pool;
 
@@ -118,6 +123,26 @@ public class CreateIntentRepository {
                     chunk.forEach(params::addString);
                     return pool.preparedQuery(NAMES + Sql.inList(chunk.size())).execute(params)
                             .invoke(rows -> rows.forEach(r -> open.add(r.getString(0))));
+                })
+                .collect().last().replaceWith(open);
+    }
+
+    /**
+     * The content (hashes) of the open intents of these records of a configuration that were sent within
+     * {@code within}: creates whose outcome is not known yet, by record key.
+     */
+    public Uni<Map<String, Set<String>>> openContent(long configId, List<String> recordKeys, Duration within) {
+        if (recordKeys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Map<String, Set<String>> open = new HashMap<>();
+        return io.smallrye.mutiny.Multi.createFrom().iterable(Sql.chunks(recordKeys.stream().distinct().toList(), 500))
+                .onItem().transformToUniAndConcatenate(chunk -> {
+                    Tuple params = Tuple.of(configId, micros(within));
+                    chunk.forEach(params::addString);
+                    return pool.preparedQuery(CONTENT + Sql.inList(chunk.size())).execute(params)
+                            .invoke(rows -> rows.forEach(r -> open.computeIfAbsent(r.getString("record_key"), k -> new HashSet<>())
+                                    .add(r.getString("content_hash"))));
                 })
                 .collect().last().replaceWith(open);
     }
