@@ -125,7 +125,10 @@ public class ProcessingTracker {
                 })
                 .onFailure().invoke(e -> Log.debugf("Progress of %d documents not read (will retry): %s", docs.size(),
                         e.getMessage()))
-                .onFailure().recoverWithNull();
+                // read again by the next round, not after the claim's lease (at least three renewal intervals)
+                .onFailure().recoverWithUni(() -> Sql.bounded(ledger.lease(ledgerClient(), LedgerState.PROCESSING,
+                        LedgerRepository.ids(docs), untilNextRound(roundStarted)), "the next check of documents not read")
+                        .onFailure().recoverWithNull());
     }
 
     /**

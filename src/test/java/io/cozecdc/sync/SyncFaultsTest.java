@@ -247,6 +247,35 @@ class SyncFaultsTest {
     }
 
     /** The database's clock in UTC, as the service's sessions see it and write next_check_at. */
+    /**
+     * A progress read that fails (Coze answered 5000) leaves the documents due for the next round, not for the
+     * end of the claim's lease (at least three renewal intervals, 15 s with the defaults).
+     */
+    @Test
+    void aDocumentWhoseProgressCouldNotBeReadIsDueAgainForTheTrackersNextRound() {
+        support.config("unread", "products", dataset, FIELDS, null);
+        coze.processingDelay(Duration.ofMinutes(10)); // until finishProcessing() below
+        Duration interval = sync.processing().pollInterval();
+        support.insertProduct("P8", "unread", "1.00", null, 1);
+        processor.processBatch().await().atMost(PipelineSupport.WAIT);
+        support.db().update("UPDATE coze_documents SET next_check_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND");
+        coze.failWithCode(Endpoint.PROCESS, 5000, 1.0);
+        int progressCalls = coze.requestCount(Endpoint.PROCESS);
+        LocalDateTime roundStarted = dbNow();
+        tracker.track().await().atMost(PipelineSupport.WAIT);
+        LocalDateTime roundEnded = dbNow();
+        assertThat(coze.requestCount(Endpoint.PROCESS)).as("progress calls (all refused)").isGreaterThan(progressCalls);
+
+        LocalDateTime next = dbTime("SELECT next_check_at FROM coze_documents WHERE state = 'PROCESSING'");
+        LocalDateTime halfAnInterval = roundStarted.plus(interval.dividedBy(2)).plus(Duration.ofMillis(20));
+        assertThat(next).as("progress not read in a round from %s to %s: due again by the next round", roundStarted, roundEnded)
+                .isBeforeOrEqualTo(halfAnInterval.isAfter(roundEnded) ? halfAnInterval : roundEnded);
+        coze.clearFaults();
+        assertThat(coze.finishProcessing()).isEqualTo(1);
+        settle();
+        assertThat(coze.documents(dataset)).singleElement();
+    }
+
     private LocalDateTime dbNow() {
         return dbTime("SELECT UTC_TIMESTAMP(3)");
     }
