@@ -68,8 +68,6 @@ class CreateIntentsTest {
     @InjectFakeCoze
     FakeCoze coze;
     String dataset;
-    /** One client for the documents made behind the service's back (a new one per call costs a connection each). */
-    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
     @BeforeEach
     void setUp() {
@@ -195,7 +193,7 @@ class CreateIntentsTest {
     }
 
     @Test
-    void anUnansweredCreateOnTheLastOfFivePagesIsFoundReadingThreePagesInEitherListingOrder() throws Exception {
+    void anUnansweredCreateOnTheLastOfFivePagesIsFoundReadingThreePagesInEitherListingOrder() {
         SyncConfig config = support.config("paged", "products", dataset, FIELDS, null);
         // 450 documents of ours from 10 minutes ago that nothing points to (reconciliation's business, not the resolver's)
         java.time.Instant old = java.time.Instant.now().minus(Duration.ofMinutes(10));
@@ -204,7 +202,7 @@ class CreateIntentsTest {
             names.add(DocumentNames.name(config.id(), 100_000 + i, old, "products", "old-" + i));
         }
         for (int i = 0; i < names.size(); i += 10) {
-            createBehindTheServicesBack(names.subList(i, i + 10));
+            coze.createAsAnotherClient(dataset, names.subList(i, i + 10));
         }
         for (boolean newestFirst : List.of(false, true)) {
             coze.listNewestFirst(newestFirst);
@@ -229,23 +227,6 @@ class CreateIntentsTest {
                     .isEqualTo(3);
             support.stop();
         }
-    }
-
-    /** Creates documents in the test's dataset straight through the fake's HTTP API, as another client would. */
-    private void createBehindTheServicesBack(List<String> names) throws Exception {
-        StringBuilder docs = new StringBuilder();
-        for (String name : names) {
-            docs.append(docs.length() == 0 ? "" : ",").append("{\"name\":\"").append(name)
-                    .append("\",\"source_info\":{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}");
-        }
-        String body = "{\"dataset_id\":" + dataset + ",\"document_bases\":[" + docs + "],\"chunk_strategy\":{\"chunk_type\":0},"
-                + "\"format_type\":0}";
-        var response = HTTP.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(coze.baseUrl() + "/open_api/knowledge/document/create"))
-                .header("Authorization", "Bearer " + io.cozecdc.testing.FakeCozeResource.TOKEN)
-                .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(response.body()).contains("\"code\":0");
     }
 
     private boolean converged() {

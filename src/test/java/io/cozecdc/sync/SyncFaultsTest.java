@@ -71,8 +71,6 @@ class SyncFaultsTest {
     @Inject
     PipelineSupport support;
     String dataset;
-    /** One client for the documents made behind the service's back (a new one per call costs a connection each). */
-    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
     @BeforeEach
     void setUp() {
@@ -285,11 +283,11 @@ class SyncFaultsTest {
     }
 
     @Test
-    void reconciliationLeavesYoungDocumentsAndOthersDocumentsAlone() throws Exception {
+    void reconciliationLeavesYoungDocumentsAndOthersDocumentsAlone() {
         support.config("owner", "products", dataset, FIELDS, null);
         String foreign = coze.createDataset("unused");
         // a document someone else made in the same dataset, and a young one of ours nothing points to yet
-        createBehindTheServicesBack(List.of("manual upload.txt", io.cozecdc.sync.documents.DocumentNames.name(
+        coze.createAsAnotherClient(dataset, List.of("manual upload.txt", io.cozecdc.sync.documents.DocumentNames.name(
                 registry.all().get(0).id(), 1, Instant.now(), "products", "k")));
         assertThat(reconciler.reconcile().await().atMost(PipelineSupport.WAIT)).isZero();
         assertThat(coze.documents(dataset)).hasSize(2);
@@ -297,7 +295,7 @@ class SyncFaultsTest {
     }
 
     @Test
-    void reconciliationPagesThroughTheWholeDatasetAndDeletesOnlyOrphans() throws Exception {
+    void reconciliationPagesThroughTheWholeDatasetAndDeletesOnlyOrphans() {
         support.config("pages", "products", dataset, FIELDS, null);
         support.start();
         List<String> live = new ArrayList<>();
@@ -313,7 +311,7 @@ class SyncFaultsTest {
             for (int i = 0; i < 10; i++) {
                 names.add(io.cozecdc.sync.documents.DocumentNames.name(configId, 1, old, "products", "orphan-" + call + "-" + i));
             }
-            createBehindTheServicesBack(names);
+            coze.createAsAnotherClient(dataset, names);
         }
         assertThat(coze.documents(dataset)).hasSize(255);
 
@@ -324,7 +322,7 @@ class SyncFaultsTest {
     }
 
     @Test
-    void reconciliationReadsUpToTheTotalWhenCozeServesShorterPagesThanAsked() throws Exception {
+    void reconciliationReadsUpToTheTotalWhenCozeServesShorterPagesThanAsked() {
         support.config("short-pages", "products", dataset, FIELDS, null);
         support.start();
         String live = support.insertProduct("L0", "live", "1.00", null, 1);
@@ -336,7 +334,7 @@ class SyncFaultsTest {
             for (int i = 0; i < 10; i++) {
                 names.add(io.cozecdc.sync.documents.DocumentNames.name(configId, 1, old, "products", "orphan-" + call + "-" + i));
             }
-            createBehindTheServicesBack(names);
+            coze.createAsAnotherClient(dataset, names);
         }
         // the service asks for 100 a page; this Coze serves at most 20 (no maximum is documented)
         coze.capListPage(20);
@@ -516,22 +514,5 @@ class SyncFaultsTest {
                 support.pending() == 0
                         && support.db().count("SELECT COUNT(*) FROM coze_documents WHERE state <> 'DONE'") == 0
                         && support.db().count("SELECT COUNT(*) FROM sync_failures") == 0);
-    }
-
-    /** Creates documents in the test's dataset straight through the fake's HTTP API, as another client would. */
-    private void createBehindTheServicesBack(List<String> names) throws Exception {
-        StringBuilder docs = new StringBuilder();
-        for (String name : names) {
-            docs.append(docs.length() == 0 ? "" : ",").append("{\"name\":\"").append(name)
-                    .append("\",\"source_info\":{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}");
-        }
-        String body = "{\"dataset_id\":\"" + dataset + "\",\"document_bases\":[" + docs + "],\"chunk_strategy\":{\"chunk_type\":0},"
-                + "\"format_type\":0}";
-        var response = HTTP.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(coze.baseUrl() + "/open_api/knowledge/document/create"))
-                .header("Authorization", "Bearer " + io.cozecdc.testing.FakeCozeResource.TOKEN)
-                .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(response.body()).contains("\"code\":0");
     }
 }

@@ -56,6 +56,8 @@ public final class FakeCoze implements AutoCloseable {
         }
     }
 
+    /** One client for {@link #createAsAnotherClient} (a new one per call costs a connection each). */
+    private static final java.net.http.HttpClient OTHER_CLIENT = java.net.http.HttpClient.newHttpClient();
     private final AtomicReference<String> token;
     private final MonotonicClock clock = new MonotonicClock();
     private final DocumentStore store = new DocumentStore(clock);
@@ -121,6 +123,39 @@ public final class FakeCoze implements AutoCloseable {
     /** Turns every fault off (latency, errors, timeouts, rejections, auth, processing failures); keeps documents and the log. */
     public void clearFaults() {
         faults.clear();
+    }
+
+    /**
+     * Creates one-byte text documents in a dataset through this fake's own HTTP API, as another client of
+     * the knowledge base would (behind the service's back): counted, logged and listed like any create.
+     *
+     * @param datasetId the dataset
+     * @param names the documents' names
+     */
+    public void createAsAnotherClient(String datasetId, List<String> names) {
+        StringBuilder docs = new StringBuilder();
+        for (String name : names) {
+            docs.append(docs.length() == 0 ? "" : ",").append("{\"name\":\"").append(name)
+                    .append("\",\"source_info\":{\"file_base64\":\"eA==\",\"file_type\":\"txt\"}}");
+        }
+        String body = "{\"dataset_id\":\"" + datasetId + "\",\"document_bases\":[" + docs + "],"
+                + "\"chunk_strategy\":{\"chunk_type\":0},\"format_type\":0}";
+        try {
+            var response = OTHER_CLIENT.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(baseUrl() + "/open_api/knowledge/document/create"))
+                    .header("Authorization", "Bearer " + token.get())
+                    .header("Content-Type", "application/json").header("Agw-Js-Conv", "str")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (!response.body().contains("\"code\":0")) {
+                throw new IllegalStateException("the fake refused a create of another client: " + response.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** @param token the bearer token required from now on ({@code null}: nothing is accepted) */
