@@ -94,6 +94,8 @@ class OutageIT {
 
     @Test
     @Order(1)
+    @Execution(ExecutionMode.SAME_THREAD) // in order, one after the other (a CONCURRENT class runs its methods
+    // at once otherwise, whatever their @Order): both stop a part the other needs: the database, the link to Coze
     void theDatabaseStopsFor15SecondsReadinessSaysWhyTheServiceReconnectsAndNothingIsLost() {
         ProductWriter writer = new ProductWriter(sql, 11);
         long pid = service.pid();
@@ -130,6 +132,7 @@ class OutageIT {
 
     @Test
     @Order(2)
+    @Execution(ExecutionMode.SAME_THREAD)
     void cozeIsUnreachableFor60SecondsTheBacklogGrowsVisiblyAndDrainsWithoutDeadLetters() {
         cozeLink.down();
         long downAt = System.nanoTime();

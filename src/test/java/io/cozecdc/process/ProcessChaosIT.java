@@ -84,6 +84,8 @@ class ProcessChaosIT {
 
     @Test
     @Order(1)
+    @Execution(ExecutionMode.SAME_THREAD) // in order, one after the other (a CONCURRENT class runs its methods
+    // at once otherwise, whatever their @Order): both kill or stop the one service
     void killedWithSigkillAtRandomMomentsWhileTheApplicationWritesTheDatasetEndsExact() {
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         System.out.printf("[chaos] seed %d%n", seed);
@@ -109,6 +111,7 @@ class ProcessChaosIT {
 
     @Test
     @Order(2)
+    @Execution(ExecutionMode.SAME_THREAD)
     void sigtermWhileBusyExitsWithinTheGracePeriodAndLeavesNoClaimBehind() {
         // Coze so slow that the running batch cannot finish within the drain timeout: its claims must be released
         coze.latency(Duration.ofSeconds(4));
