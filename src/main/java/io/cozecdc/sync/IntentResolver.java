@@ -54,6 +54,9 @@ import io.cozecdc.sync.render.RenderedDocument;
 @ApplicationScoped
 public class IntentResolver {
 
+    /** Reads of the last page when deletions keep emptying it (see {@link #lastPage}). */
+    static final int LAST_PAGE_TRIES = 3;
+
     private final CreateIntentRepository intents;
     private final KnowledgeBase coze;
     private final SyncConfigRepository configs;
@@ -172,8 +175,9 @@ public class IntentResolver {
             if (first.documents().size() < size || total <= size) {
                 return Uni.createFrom().item(found);
             }
-            int lastPage = (int) ((total + size - 1) / size);
-            return coze.list(datasetId, lastPage, size).chain(last -> {
+            return lastPage(datasetId, total, size, LAST_PAGE_TRIES).chain(numbered -> {
+                int lastPage = numbered.number();
+                DocumentPage last = numbered.page();
                 collect(last, names, found);
                 Optional<Instant> firstNewest = newest(first);
                 Optional<Instant> lastNewest = newest(last);
@@ -186,11 +190,33 @@ public class IntentResolver {
         });
     }
 
-    /** Reads pages {@code from} towards {@code to} (step ±1) until a page is older than {@code stopBefore}. */
+    /**
+     * The listing's last page, by the {@code total} read before. Documents deleted since (the janitor,
+     * another client) can leave that page empty while the documents it held moved to the page before: then
+     * the page that is last by the total this answer gives is read instead, up to {@code tries} times.
+     */
+    private Uni<NumberedPage> lastPage(long datasetId, long total, int size, int tries) {
+        int number = (int) ((total + size - 1) / size);
+        return coze.list(datasetId, number, size).chain(page -> {
+            if (page.documents().isEmpty() && page.total() > 0 && page.total() < total && tries > 1) {
+                return lastPage(datasetId, page.total(), size, tries - 1);
+            }
+            return Uni.createFrom().item(new NumberedPage(number, page));
+        });
+    }
+
+    private record NumberedPage(int number, DocumentPage page) {
+    }
+
+    /**
+     * Reads pages {@code from} towards {@code to} (step ±1) until a page is older than {@code stopBefore}.
+     * Forward, an empty page is the end of the listing. Backwards it only means documents were deleted since
+     * the total was read (their successors moved to earlier pages, which are still to be read): go on.
+     */
     private Uni<Map<String, List<String>>> scan(long datasetId, int from, int to, int step, DocumentPage previous,
             Set<String> names, Map<String, List<String>> found, Instant stopBefore) {
         boolean beyond = step > 0 ? from > to : from < to;
-        if (beyond || isOlder(previous, stopBefore) || previous.documents().isEmpty()) {
+        if (beyond || isOlder(previous, stopBefore) || (step > 0 && previous.documents().isEmpty())) {
             return Uni.createFrom().item(found);
         }
         return coze.list(datasetId, from, coze.limits().listPageSize()).chain(page -> {

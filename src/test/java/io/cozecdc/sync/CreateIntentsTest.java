@@ -142,6 +142,45 @@ class CreateIntentsTest {
         assertThat(coze.documentsCreated()).isEqualTo(1);
     }
 
+    /**
+     * Documents are deleted while the resolver reads the listing (the service's own janitor, another client):
+     * after it read page 1 for the total, one document before ours goes, the page the old total made last is
+     * empty, and ours is the last of the page before. The resolver still finds it and adopts it; it used to
+     * stop at the empty page, close the intent as "not created" and leave the document an orphan beside the
+     * one the retry then created.
+     */
+    @Test
+    void anUnansweredCreateIsFoundWhenADeletionEmptiesTheLastPageBetweenTwoPageReads() {
+        SyncConfig config = support.config("shrinking", "products", dataset, FIELDS, null);
+        java.time.Instant old = java.time.Instant.now().minus(Duration.ofMinutes(10));
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            names.add(DocumentNames.name(config.id(), 200_000 + i, old, "products", "older-" + i));
+        }
+        for (int i = 0; i < names.size(); i += 10) {
+            coze.createAsAnotherClient(dataset, names.subList(i, i + 10));
+        }
+        coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(6));
+        support.start();
+        ticker.hold("cdc-intents");
+        String id;
+        try {
+            id = support.insertProduct("D1", "shrinking listing", "1.00", null, 1);
+            await().atMost(PipelineSupport.WAIT).until(() -> support.db().count("SELECT COUNT(*) FROM sync_failures") == 1);
+            coze.clearFaults();
+            assertThat(coze.documents(dataset)).as("200 older documents and ours, alone on page 3 of 100").hasSize(201);
+            coze.deleteAfterNextList(List.of(coze.documents(dataset).get(0).documentId()));
+        } finally {
+            ticker.release("cdc-intents");
+        }
+        await().atMost(PipelineSupport.WAIT).pollInterval(Duration.ofMillis(100)).until(this::converged);
+
+        assertThat(support.documentsByKey(dataset, "id").get(id)).as("documents of the row")
+                .singleElement().satisfies(d -> assertThat(d.status()).isEqualTo(FakeDocument.DONE));
+        assertThat(coze.documentsCreated()).as("the applied create adopted, none sent again").isEqualTo(200 + 1);
+        assertThat(coze.documents(dataset)).hasSize(200);
+    }
+
     @Test
     void aReconciliationPassRacingACreateWhoseAnswerIsLateNeverDeletesTheCreatedDocument() {
         support.config("late", "products", dataset, FIELDS, null);

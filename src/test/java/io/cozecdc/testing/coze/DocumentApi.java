@@ -137,6 +137,11 @@ final class DocumentApi {
                 infos.add(documentInfo(view, false));
             }
             payload.put("total", found.total());
+            // another client's deletion between this page read and the caller's next one (FakeCoze.deleteAfterNextList)
+            List<String> deleted = faults.takeDeleteAfterList();
+            if (!deleted.isEmpty()) {
+                store.delete(deleted);
+            }
             return payload;
         };
     }

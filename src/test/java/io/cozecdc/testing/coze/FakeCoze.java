@@ -303,6 +303,19 @@ public final class FakeCoze implements AutoCloseable {
     }
 
     /**
+     * Deletes these documents once, right after the next list call has been answered, as another client
+     * deleting documents between two page reads of one listing would: the totals and pages change under the
+     * reader. Cleared by {@link #clearFaults()}.
+     *
+     * @param documentIds the documents to delete
+     * @return this
+     */
+    public FakeCoze deleteAfterNextList(List<String> documentIds) {
+        faults.deleteAfterNextList(documentIds);
+        return this;
+    }
+
+    /**
      * Throttles as a rate-limited Coze would: a call beyond {@code callsPerSecond} accepted calls in the
      * last second (all endpoints together) gets HTTP 429 with code 4013 and changes nothing.
      *

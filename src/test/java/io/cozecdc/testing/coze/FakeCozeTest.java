@@ -517,6 +517,22 @@ class FakeCozeTest {
     }
 
     @Test
+    void aDeletionAfterTheNextListIsSeenByTheListAfterIt() throws Exception {
+        Answer created = post(CREATE, createBody(number(dataset), docs("a", "x", "b", "x", "c", "x")));
+        String first = created.json().get("document_infos").get(0).get("document_id").asText();
+        coze.deleteAfterNextList(List.of(first));
+        Answer before = post(LIST, "{\"dataset_id\":\"" + dataset + "\",\"page\":2,\"size\":2}");
+        assertThat(before.json().get("total").asInt()).as("the answer is made before the deletion").isEqualTo(3);
+        assertThat(before.json().get("document_infos").findValuesAsText("name")).containsExactly("c");
+        Answer after = post(LIST, "{\"dataset_id\":\"" + dataset + "\",\"page\":2,\"size\":2}");
+        assertThat(after.json().get("total").asInt()).isEqualTo(2);
+        assertThat(after.json().get("document_infos")).as("the page the old total made last is empty now").isEmpty();
+        assertThat(post(LIST, "{\"dataset_id\":\"" + dataset + "\",\"page\":1,\"size\":2}").json()
+                .get("document_infos").findValuesAsText("name")).containsExactly("b", "c");
+        assertThat(coze.documents(dataset)).hasSize(2);
+    }
+
+    @Test
     void listPagesOnlyTheNamedDatasetAfterDeletions() throws Exception {
         String other = coze.createDataset("other");
         post(CREATE, createBody(number(other), docs("o1", "x")));

@@ -53,6 +53,8 @@ final class Faults {
     private long throttled;
     /** Most documents one list answer carries, whatever size was asked for. */
     private int listPageCap = Integer.MAX_VALUE;
+    /** Documents another client deletes right after the next list call has been answered. */
+    private final List<String> deleteAfterList = new ArrayList<>();
 
     synchronized void clear() {
         globalLatency = Duration.ZERO;
@@ -72,6 +74,18 @@ final class Faults {
         accepted.clear();
         throttled = 0;
         listPageCap = Integer.MAX_VALUE;
+        deleteAfterList.clear();
+    }
+
+    synchronized void deleteAfterNextList(List<String> documentIds) {
+        deleteAfterList.addAll(documentIds);
+    }
+
+    /** The documents to delete after this list call (once: the list is emptied). */
+    synchronized List<String> takeDeleteAfterList() {
+        List<String> ids = List.copyOf(deleteAfterList);
+        deleteAfterList.clear();
+        return ids;
     }
 
     synchronized void capListPage(int documents) {
