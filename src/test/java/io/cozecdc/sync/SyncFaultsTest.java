@@ -29,6 +29,7 @@ import io.cozecdc.configs.SyncConfigRepository;
 import io.cozecdc.ops.Reconciler;
 import io.cozecdc.sync.documents.LedgerDocument;
 import io.cozecdc.sync.documents.LedgerRepository;
+import io.cozecdc.sync.documents.LedgerState;
 import io.cozecdc.testing.InjectFakeCoze;
 import io.cozecdc.testing.PipelineSupport;
 import io.cozecdc.testing.coze.FakeCoze;
@@ -209,6 +210,33 @@ class SyncFaultsTest {
         assertThat(support.db().scalar("SELECT state FROM coze_documents WHERE document_id = ?", documentId)).isEqualTo("DONE");
         assertThat(support.db().count("SELECT COUNT(*) FROM sync_failures")).isZero();
         assertThat(coze.documents(dataset)).singleElement().satisfies(d -> assertThat(d.documentId()).isEqualTo(documentId));
+    }
+
+    /**
+     * The processing tracker's claim (due PROCESSING documents) and the document janitor's (due OBSOLETE ones)
+     * read one index and run at the same moments. A claim locks only the documents it takes: while the janitor's
+     * claim is open, the tracker takes every due document, the most overdue one too (a locking read of the
+     * OBSOLETE range also locked the entry after it, and the tracker's SKIP LOCKED passed over exactly that
+     * document), and a second tracker claim meanwhile takes none of them.
+     */
+    @Test
+    void aDocumentClaimLocksOnlyTheDocumentsItTakes() {
+        Map<String, String> docs = Map.of("7400000000000000901", "PROCESSING", "7400000000000000902", "PROCESSING",
+                "7400000000000000903", "OBSOLETE");
+        docs.forEach((id, state) -> support.db().update("INSERT INTO coze_documents (document_id, config_id, dataset_id, "
+                + "record_key, log_id, content_hash, state, created_at, next_check_at) VALUES (?, 1, 1, ?, 1, 'h', ?, NOW(3), "
+                + "NOW(3) - INTERVAL ? SECOND)", id, id, state, id.endsWith("901") ? 2 : 1));
+        Instant now = Instant.now();
+        List<List<String>> claimed = ledger.pool().withTransaction(janitor -> ledger.claim(janitor, LedgerState.OBSOLETE, now, 100,
+                now.plusSeconds(60)).chain(obsolete -> ledger.pool().withTransaction(tracker -> ledger.claim(tracker,
+                        LedgerState.PROCESSING, now, 100, now.plusSeconds(3)).chain(processing -> ledger.claim(LedgerState.PROCESSING,
+                                now, 100, now.plusSeconds(3)).map(meanwhile -> List.of(LedgerRepository.ids(obsolete),
+                                        LedgerRepository.ids(processing), LedgerRepository.ids(meanwhile)))))))
+                .await().atMost(PipelineSupport.WAIT);
+        assertThat(claimed.get(0)).as("the janitor's claim").containsExactly("7400000000000000903");
+        assertThat(claimed.get(1)).as("the tracker's claim while the janitor's is open, most overdue first")
+                .containsExactly("7400000000000000901", "7400000000000000902");
+        assertThat(claimed.get(2)).as("a second tracker claim while the first is open").isEmpty();
     }
 
     /**

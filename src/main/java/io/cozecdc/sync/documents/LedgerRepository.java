@@ -32,9 +32,17 @@ public class LedgerRepository {
     static final String OBSOLETE_IF_PROCESSING = "UPDATE coze_documents SET state = 'OBSOLETE', state_reason = ?, "
             + "next_check_at = ? WHERE document_id = ? AND state = 'PROCESSING'";
     static final String DONE = "UPDATE coze_documents SET state = 'DONE', state_reason = NULL WHERE document_id IN ";
-    /** Due work of one state, oldest first, skipping rows another replica is taking right now. */
-    static final String CLAIM = "SELECT " + COLUMNS + " FROM coze_documents WHERE state = ? AND next_check_at <= NOW(3) "
-            + "ORDER BY next_check_at LIMIT ? FOR UPDATE SKIP LOCKED";
+    /**
+     * Due work of one state, oldest first: the ids only, read without locks. The tracker (PROCESSING) and the
+     * janitor (OBSOLETE) claim through one index, (state, next_check_at), at the same moments: a locking read of
+     * this range also locked the entry after it, the most overdue document of the next state, and SKIP LOCKED
+     * made the other job pass over exactly that document as long as the two claims kept meeting.
+     */
+    static final String DUE = "SELECT document_id FROM coze_documents WHERE state = ? AND next_check_at <= NOW(3) "
+            + "ORDER BY next_check_at LIMIT ?";
+    /** Those of the due documents still due, locked by primary key, skipping rows another replica is taking right now. */
+    static final String CLAIM = "SELECT " + COLUMNS + " FROM coze_documents FORCE INDEX (PRIMARY) WHERE state = ? "
+            + "AND next_check_at <= NOW(3) AND document_id IN ";
     /** Moves the next check to {@code NOW(3) + ?}: a lease between replicas judged on the database's clock. */
     static final String LEASE = "UPDATE coze_documents SET next_check_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) "
             + "WHERE state = ? AND document_id IN ";
@@ -122,11 +130,28 @@ public class LedgerRepository {
      * on the database's clock.
      */
     public Uni<List<LedgerDocument>> claim(LedgerState state, Instant now, int limit, Instant leaseUntil) {
+        return Sql.transaction(pool, conn -> claim(conn, state, now, limit, leaseUntil));
+    }
+
+    /**
+     * {@link #claim(LedgerState, Instant, int, Instant)} in the caller's transaction: it locks the documents it
+     * takes, and only those, until that transaction ends.
+     */
+    public Uni<List<LedgerDocument>> claim(SqlClient conn, LedgerState state, Instant now, int limit, Instant leaseUntil) {
         java.time.Duration lease = java.time.Duration.between(now, leaseUntil);
-        return Sql.transaction(pool, conn -> conn.preparedQuery(CLAIM)
-                .execute(Tuple.of(state.name(), limit))
-                .map(LedgerRepository::all)
-                .call(docs -> docs.isEmpty() ? Uni.createFrom().voidItem() : lease(conn, state, ids(docs), lease)));
+        return conn.preparedQuery(DUE).execute(Tuple.of(state.name(), limit))
+                .chain(rows -> {
+                    List<String> due = new ArrayList<>();
+                    rows.forEach(r -> due.add(r.getString("document_id")));
+                    if (due.isEmpty()) {
+                        return Uni.createFrom().item(List.<LedgerDocument>of());
+                    }
+                    Tuple params = Tuple.of(state.name());
+                    due.forEach(params::addString);
+                    return conn.preparedQuery(CLAIM + Sql.inList(due.size()) + " ORDER BY next_check_at FOR UPDATE SKIP LOCKED")
+                            .execute(params).map(LedgerRepository::all);
+                })
+                .call(docs -> docs.isEmpty() ? Uni.createFrom().voidItem() : lease(conn, state, ids(docs), lease));
     }
 
     /** Moves the next check of documents still in {@code state} to {@code NOW(3) + lease} (claims and their renewal). */
