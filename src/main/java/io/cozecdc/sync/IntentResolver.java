@@ -165,8 +165,8 @@ public class IntentResolver {
                 .chain(result -> janitor.deleteNow(result.obsoleteDocuments()));
     }
 
-    /** Documents with one of these names, by name, read from the listing's newest end. */
-    private Uni<Map<String, List<String>>> find(long datasetId, Set<String> names, Instant stopBefore) {
+    /** Documents with one of these names, by name, read from the listing's newest end (package-private for its test). */
+    Uni<Map<String, List<String>>> find(long datasetId, Set<String> names, Instant stopBefore) {
         int size = coze.limits().listPageSize();
         Map<String, List<String>> found = new HashMap<>();
         return coze.list(datasetId, 1, size).chain(first -> {
@@ -185,7 +185,11 @@ public class IntentResolver {
                 if (newestFirst) {
                     return scan(datasetId, 2, lastPage - 1, 1, first, names, found, stopBefore);
                 }
-                return scan(datasetId, lastPage - 1, 2, -1, last, names, found, stopBefore);
+                // oldest first, by position: while this scan runs the service deletes older documents, and each
+                // deletion moves the younger ones a place towards page 1. Backwards down to page 1 again (read
+                // first, a document may have slid onto it since): one not yet read can only move onto pages
+                // still to be read
+                return scan(datasetId, lastPage - 1, 1, -1, last, names, found, stopBefore);
             });
         });
     }
