@@ -172,10 +172,13 @@ public class IntentResolver {
         return coze.list(datasetId, 1, size).chain(first -> {
             collect(first, names, found);
             long total = first.total();
-            if (first.documents().size() < size || total <= size) {
+            int served = first.documents().size();
+            if (served == 0 || total <= served) {
                 return Uni.createFrom().item(found);
             }
-            return lastPage(datasetId, total, size, LAST_PAGE_TRIES).chain(numbered -> {
+            // a server may serve fewer documents than asked (Coze documents no maximum): pages count in what it serves
+            int perPage = Math.min(size, served);
+            return lastPage(datasetId, total, perPage, LAST_PAGE_TRIES).chain(numbered -> {
                 int lastPage = numbered.number();
                 DocumentPage last = numbered.page();
                 collect(last, names, found);
@@ -199,11 +202,11 @@ public class IntentResolver {
      * another client) can leave that page empty while the documents it held moved to the page before: then
      * the page that is last by the total this answer gives is read instead, up to {@code tries} times.
      */
-    private Uni<NumberedPage> lastPage(long datasetId, long total, int size, int tries) {
-        int number = (int) ((total + size - 1) / size);
-        return coze.list(datasetId, number, size).chain(page -> {
+    private Uni<NumberedPage> lastPage(long datasetId, long total, int perPage, int tries) {
+        int number = (int) ((total + perPage - 1) / perPage);
+        return coze.list(datasetId, number, coze.limits().listPageSize()).chain(page -> {
             if (page.documents().isEmpty() && page.total() > 0 && page.total() < total && tries > 1) {
-                return lastPage(datasetId, page.total(), size, tries - 1);
+                return lastPage(datasetId, page.total(), perPage, tries - 1);
             }
             return Uni.createFrom().item(new NumberedPage(number, page));
         });

@@ -56,6 +56,20 @@ class IntentListingScanTest {
         assertThat(found).as("list calls %s", coze.calls).containsEntry(coze.soughtName, List.of(coze.soughtId));
     }
 
+    @Test
+    void aServerThatServesShorterPagesThanAskedIsReadToItsLastPage() {
+        Instant now = Instant.now();
+        Listing coze = new Listing(now, 150, 140);
+        // Coze documents no maximum page size: this one serves 30 documents whatever is asked, counting its pages in 30
+        coze.cap = 30;
+
+        Map<String, List<String>> found = resolver(coze).find(DATASET, Set.of(coze.soughtName), now.minus(Duration.ofMinutes(2)))
+                .await().atMost(Duration.ofSeconds(5));
+
+        assertThat(found).as("list calls %s", coze.calls).containsEntry(coze.soughtName, List.of(coze.soughtId));
+        assertThat(coze.calls).as("page 1, then the last page in the size served").startsWith(1, 5);
+    }
+
     private static IntentResolver resolver(KnowledgeBase coze) {
         return new IntentResolver(null, coze, null, null, null, null, null, null, null, null, null, null);
     }
@@ -68,6 +82,8 @@ class IntentListingScanTest {
         final String soughtName;
         final String soughtId;
         private int deleteAtCall = -1;
+        /** The most documents one answer carries (pages are counted in it), whatever size is asked. */
+        int cap = Integer.MAX_VALUE;
         private int deleteCount;
 
         Listing(Instant now, int count, int soughtAt) {
@@ -91,8 +107,9 @@ class IntentListingScanTest {
             if (calls.size() == deleteAtCall) {
                 documents.subList(0, deleteCount).clear();
             }
-            int from = Math.min(documents.size(), (page - 1) * size);
-            int to = Math.min(documents.size(), from + size);
+            int served = Math.min(size, cap);
+            int from = Math.min(documents.size(), (page - 1) * served);
+            int to = Math.min(documents.size(), from + served);
             return Uni.createFrom().item(new DocumentPage(List.copyOf(documents.subList(from, to)), documents.size()));
         }
 
