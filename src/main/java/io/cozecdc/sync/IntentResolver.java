@@ -127,6 +127,11 @@ public class IntentResolver {
         Instant stopBefore = oldest.minus(settings.scanMargin());
         return find(datasetId, names, stopBefore).chain(found -> {
             List<String> all = found.values().stream().flatMap(List::stream).distinct().toList();
+            long none = open.stream().filter(i -> !found.containsKey(i.documentName())).count();
+            if (none > 0) {
+                Log.infof("%d of %d unanswered creates in dataset %d made no document (Coze lists none of their names): "
+                        + "their intents are closed, and their changes are created by their retries", none, open.size(), datasetId);
+            }
             return ledger.known(all).chain(known -> Multi.createFrom().iterable(open)
                     .onItem().transformToUniAndConcatenate(intent -> settle(intent,
                             found.getOrDefault(intent.documentName(), List.of()).stream()
