@@ -28,7 +28,8 @@ import io.vertx.sqlclient.SqlConnection;
  * <p>Statement timeout ({@code cdc.jobs.statement-timeout}): the server stops a statement that runs
  * longer ({@code max_statement_time} on MariaDB, every statement; where that variable is unknown, MySQL's
  * {@code max_execution_time}, which bounds SELECTs only), which also frees its locks; and the client
- * closes a connection that has received nothing for that long (a read idle timeout), so a statement on
+ * closes a connection that has received nothing for that long plus the time the pool lets a connection
+ * idle (a read idle timeout, counted from the last read), so a statement on
  * a half-open connection fails instead of waiting for the kernel. The client side needs no server
  * support and bounds every statement on both servers.
  */
@@ -47,20 +48,28 @@ public class SessionSettingsPoolCreator implements MySQLPoolCreator {
     @Override
     public Pool create(Input input) {
         Duration timeout = jobs.statementTimeout();
+        PoolOptions poolOptions = withIdleBelow(input.poolOptions(), timeout);
         return MySQLBuilder.pool()
-                .with(withIdleBelow(input.poolOptions(), timeout))
+                .with(poolOptions)
                 .connectingTo(input.mySQLConnectOptionsList().stream()
-                        .map(o -> (io.vertx.sqlclient.SqlConnectOptions) withReadTimeout(o, timeout)).toList())
+                        .map(o -> (io.vertx.sqlclient.SqlConnectOptions) withReadTimeout(o, timeout, poolOptions)).toList())
                 .using(input.vertx())
                 .withConnectHandler(applySessionSettings(timeout))
                 .build();
     }
 
-    /** The client half of the statement timeout: a connection that receives nothing for this long is closed. */
-    static MySQLConnectOptions withReadTimeout(MySQLConnectOptions options, Duration timeout) {
+    /**
+     * The client half of the statement timeout: a connection that receives nothing for longer is closed.
+     * Its timer counts from the connection's last read, and the pool may hand out a connection that has
+     * been idle for as long as it keeps idle ones ({@link #withIdleBelow}, plus its cleaner's period): that
+     * time is added, so a statement always gets the whole bound before the client gives up (the server's
+     * bound, or a lock wait's own error, comes first).
+     */
+    static MySQLConnectOptions withReadTimeout(MySQLConnectOptions options, Duration timeout, PoolOptions pool) {
         if (!timeout.isZero() && !timeout.isNegative()) {
+            long idleAllowed = pool.getIdleTimeoutUnit().toMillis(pool.getIdleTimeout()) + Math.max(0, pool.getPoolCleanerPeriod());
             options.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-            options.setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            options.setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis() + Math.max(0, idleAllowed)));
         }
         return options;
     }

@@ -28,6 +28,8 @@ class SessionSettingsTest {
     Pool pool;
     @Inject
     JobSettings jobs;
+    @Inject
+    io.vertx.mutiny.core.Vertx vertx;
 
     @Test
     void everyConnectionIsInUtcReadCommittedAndBoundedByTheStatementTimeout() {
@@ -45,6 +47,38 @@ class SessionSettingsTest {
                     .isEqualTo(jobs.statementTimeout().toMillis() / 1000.0);
             assertThat(row.getString(1)).isEqualTo("+00:00");
             assertThat(row.getString(2)).isEqualTo("READ-COMMITTED");
+        }
+    }
+
+    /**
+     * The client half of the bound counts from the connection's last read, and the pool may hand out a
+     * connection that has been idle for as long as it keeps idle ones (half the bound, plus its cleaner's
+     * period). A statement started on such a connection still gets the whole bound. With the client's bound
+     * equal to the server's, it was cut after what was left (with the 60 s default, after about 29 s: before a
+     * lock wait of {@code innodb_lock_wait_timeout}, 50 s, could end with its own error).
+     */
+    @Test
+    void aStatementOnAConnectionIdleAsLongAsThePoolAllowsGetsTheWholeBound() throws Exception {
+        Duration bound = Duration.ofSeconds(3);
+        io.vertx.sqlclient.PoolOptions poolOptions = SessionSettingsPoolCreator.withIdleBelow(new io.vertx.sqlclient.PoolOptions(), bound);
+        long idleAllowedMillis = poolOptions.getIdleTimeoutUnit().toMillis(poolOptions.getIdleTimeout()) + poolOptions.getPoolCleanerPeriod();
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        io.vertx.mysqlclient.MySQLConnectOptions options = io.vertx.mysqlclient.MySQLConnectOptions
+                .fromUri(config.getValue("quarkus.datasource.reactive.url", String.class))
+                .setUser(config.getValue("quarkus.datasource.username", String.class))
+                .setPassword(config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+        SessionSettingsPoolCreator.withReadTimeout(options, bound, poolOptions);
+        io.vertx.mutiny.mysqlclient.MySQLConnection connection = io.vertx.mutiny.mysqlclient.MySQLConnection.connect(vertx, options)
+                .await().atMost(Duration.ofSeconds(10));
+        try {
+            Thread.sleep(idleAllowedMillis - 100); // idle, as a pooled connection may be when it is handed out
+            long started = System.nanoTime();
+            Row row = connection.query("SELECT SLEEP(2.5)").execute().await().atMost(Duration.ofSeconds(10)).iterator().next();
+            assertThat(row.getValue(0)).as("a 2.5 s statement within the 3 s bound, %d ms after the last read",
+                    idleAllowedMillis - 100).hasToString("0");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(2400));
+        } finally {
+            connection.closeAndAwait();
         }
     }
 }
