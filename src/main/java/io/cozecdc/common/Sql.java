@@ -58,9 +58,16 @@ public final class Sql {
 
     /** Runs a transaction, again (up to three times in all) when the database reports a deadlock; each try bounded by {@link #callBound()}. */
     public static <T> Uni<T> transaction(Pool pool, java.util.function.Function<SqlConnection, Uni<T>> work) {
-        return bounded(pool.withTransaction(work), "a transaction")
-                .onFailure(Sql::isTransient).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200))
-                .atMost(2);
+        return retryingTransient(bounded(pool.withTransaction(work), "a transaction"));
+    }
+
+    /**
+     * The call run again (up to three times in all) when the database reports a deadlock or a lock wait
+     * timeout: for a transaction, or a single statement that may safely run twice (it sets, rather than
+     * adds). The call must be lazy (run when subscribed), as the reactive client's are.
+     */
+    public static <T> Uni<T> retryingTransient(Uni<T> call) {
+        return call.onFailure(Sql::isTransient).retry().withBackOff(Duration.ofMillis(20), Duration.ofMillis(200)).atMost(2);
     }
 
     /** The call, failed with {@link DatabaseCallTimeout} when it has not answered within {@link #callBound()}. */

@@ -128,7 +128,7 @@ public class BatchProcessor {
                 .merge(Math.max(1, settings.poll().configConcurrency()))
                 .collect().asList()
                 .chain(results -> results.contains(Boolean.FALSE)
-                        ? Sql.bounded(changeLog.release(owner, ids), "the release of a batch").invoke(n -> Log.warnf("[batch %s] released %d changes to retry later", batch, n))
+                        ? Sql.retryingTransient(Sql.bounded(changeLog.release(owner, ids), "the release of a batch")).invoke(n -> Log.warnf("[batch %s] released %d changes to retry later", batch, n))
                         : markProcessed(owner, ids, routing.fanouts())
                                 .invoke(n -> warnIfLost(batch, n, ids.size())))
                 .onTermination().invoke(() -> leases.dropBatch(owner))
@@ -143,7 +143,9 @@ public class BatchProcessor {
     private Uni<Integer> markProcessed(String owner, List<Long> ids, List<Router.Fanout> requested) {
         Instant now = clock.instant();
         if (requested.isEmpty()) {
-            return Sql.bounded(changeLog.markProcessed(owner, ids, now), "the end of a batch");
+            // a deadlock here (with another batch's end or renewal) would fail a batch whose work is done and
+            // leave its rows for the whole poll lease: run it again, as a transaction would be
+            return Sql.retryingTransient(Sql.bounded(changeLog.markProcessed(owner, ids, now), "the end of a batch"));
         }
         List<FanoutJob.New> jobs = requested.stream().map(BatchProcessor::job).toList();
         return Sql.transaction(fanouts.pool(), conn -> fanouts.enqueue(conn, jobs)

@@ -45,4 +45,34 @@ class SqlBoundTest {
         // no configuration here: the statement timeout's default (60 s) plus the margin
         assertThat(Sql.callBound()).isEqualTo(Duration.ofSeconds(60).plus(Sql.BOUND_MARGIN));
     }
+
+    @Test
+    void aStatementThatMeetsADeadlockRunsAgainUpToThreeTimesInAllAndOtherFailuresDoNot() {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        Uni<String> twoDeadlocksThenDone = Uni.createFrom().item(() -> {
+            if (runs.incrementAndGet() <= 2) {
+                throw new io.vertx.mysqlclient.MySQLException("Deadlock found when trying to get lock", 1213, "40001");
+            }
+            return "processed";
+        });
+        assertThat(Sql.retryingTransient(twoDeadlocksThenDone).await().atMost(Duration.ofSeconds(5))).isEqualTo("processed");
+        assertThat(runs.get()).isEqualTo(3);
+
+        runs.set(0);
+        Uni<String> alwaysDeadlocked = Uni.createFrom().item(() -> {
+            runs.incrementAndGet();
+            throw new io.vertx.mysqlclient.MySQLException("Lock wait timeout exceeded", 1205, "HY000");
+        });
+        assertThatThrownBy(() -> Sql.retryingTransient(alwaysDeadlocked).await().atMost(Duration.ofSeconds(5)))
+                .hasMessageContaining("Lock wait timeout");
+        assertThat(runs.get()).as("three runs in all").isEqualTo(3);
+
+        runs.set(0);
+        Uni<String> broken = Uni.createFrom().item(() -> {
+            runs.incrementAndGet();
+            throw new io.vertx.mysqlclient.MySQLException("Unknown column", 1054, "42S22");
+        });
+        assertThatThrownBy(() -> Sql.retryingTransient(broken).await().atMost(Duration.ofSeconds(5))).hasMessageContaining("Unknown column");
+        assertThat(runs.get()).as("not a transient error: one run").isEqualTo(1);
+    }
 }
