@@ -152,14 +152,7 @@ class CreateIntentsTest {
     @Test
     void anUnansweredCreateIsFoundWhenADeletionEmptiesTheLastPageBetweenTwoPageReads() {
         SyncConfig config = support.config("shrinking", "products", dataset, FIELDS, null);
-        java.time.Instant old = java.time.Instant.now().minus(Duration.ofMinutes(10));
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            names.add(DocumentNames.name(config.id(), 200_000 + i, old, "products", "older-" + i));
-        }
-        for (int i = 0; i < names.size(); i += 10) {
-            coze.createAsAnotherClient(dataset, names.subList(i, i + 10));
-        }
+        oldDocumentsOfOurs(config, 200, "older-");
         coze.timeoutAfterApply(Endpoint.CREATE, 1.0, Duration.ofSeconds(6));
         support.start();
         ticker.hold("cdc-intents");
@@ -234,15 +227,7 @@ class CreateIntentsTest {
     @Test
     void anUnansweredCreateOnTheLastOfFivePagesIsFoundReadingThreePagesInEitherListingOrder() {
         SyncConfig config = support.config("paged", "products", dataset, FIELDS, null);
-        // 450 documents of ours from 10 minutes ago that nothing points to (reconciliation's business, not the resolver's)
-        java.time.Instant old = java.time.Instant.now().minus(Duration.ofMinutes(10));
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < 450; i++) {
-            names.add(DocumentNames.name(config.id(), 100_000 + i, old, "products", "old-" + i));
-        }
-        for (int i = 0; i < names.size(); i += 10) {
-            coze.createAsAnotherClient(dataset, names.subList(i, i + 10));
-        }
+        oldDocumentsOfOurs(config, 450, "old-");
         for (boolean newestFirst : List.of(false, true)) {
             coze.listNewestFirst(newestFirst);
             int listsBefore = coze.requestCount(Endpoint.LIST);
@@ -265,6 +250,22 @@ class CreateIntentsTest {
             assertThat(coze.requestCount(Endpoint.LIST) - listsBefore).as("list calls (newest first: %s)", newestFirst)
                     .isEqualTo(3);
             support.stop();
+        }
+    }
+
+    /**
+     * {@code count} documents of the configuration, named as the service names them but sent 10 minutes ago
+     * and pointed to by nothing (reconciliation's business, not the resolver's), made in calls of 10 through
+     * the fake's API; their record keys start with {@code keyPrefix}.
+     */
+    private void oldDocumentsOfOurs(SyncConfig config, int count, String keyPrefix) {
+        java.time.Instant old = java.time.Instant.now().minus(Duration.ofMinutes(10));
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add(DocumentNames.name(config.id(), 100_000 + i, old, "products", keyPrefix + i));
+        }
+        for (int i = 0; i < names.size(); i += 10) {
+            coze.createAsAnotherClient(dataset, names.subList(i, Math.min(names.size(), i + 10)));
         }
     }
 
