@@ -117,14 +117,7 @@ public class CreateIntentRepository {
             return Uni.createFrom().item(Set.of());
         }
         Set<String> open = new HashSet<>();
-        return io.smallrye.mutiny.Multi.createFrom().iterable(Sql.chunks(names, 500))
-                .onItem().transformToUniAndConcatenate(chunk -> {
-                    Tuple params = Tuple.of(datasetId);
-                    chunk.forEach(params::addString);
-                    return pool.preparedQuery(NAMES + Sql.inList(chunk.size())).execute(params)
-                            .invoke(rows -> rows.forEach(r -> open.add(r.getString(0))));
-                })
-                .collect().last().replaceWith(open);
+        return inChunks(NAMES, Tuple.of(datasetId), names, r -> open.add(r.getString(0))).replaceWith(open);
     }
 
     /**
@@ -136,15 +129,27 @@ public class CreateIntentRepository {
             return Uni.createFrom().item(Map.of());
         }
         Map<String, Set<String>> open = new HashMap<>();
-        return io.smallrye.mutiny.Multi.createFrom().iterable(Sql.chunks(recordKeys.stream().distinct().toList(), 500))
+        return inChunks(CONTENT, Tuple.of(configId, micros(within)), recordKeys.stream().distinct().toList(),
+                r -> open.computeIfAbsent(r.getString("record_key"), k -> new HashSet<>()).add(r.getString("content_hash")))
+                .replaceWith(open);
+    }
+
+    /**
+     * Runs {@code sql}, which ends in {@code IN }, for {@code values} in chunks of 500, one after the other: each
+     * with the {@code leading} parameters and then the chunk's values; every row goes to {@code row}.
+     */
+    private Uni<Void> inChunks(String sql, Tuple leading, List<String> values, java.util.function.Consumer<Row> row) {
+        return io.smallrye.mutiny.Multi.createFrom().iterable(Sql.chunks(values, 500))
                 .onItem().transformToUniAndConcatenate(chunk -> {
-                    Tuple params = Tuple.of(configId, micros(within));
+                    Tuple params = Tuple.tuple();
+                    for (int i = 0; i < leading.size(); i++) {
+                        params.addValue(leading.getValue(i));
+                    }
                     chunk.forEach(params::addString);
-                    return pool.preparedQuery(CONTENT + Sql.inList(chunk.size())).execute(params)
-                            .invoke(rows -> rows.forEach(r -> open.computeIfAbsent(r.getString("record_key"), k -> new HashSet<>())
-                                    .add(r.getString("content_hash"))));
+                    return pool.preparedQuery(sql + Sql.inList(chunk.size())).execute(params)
+                            .invoke(rows -> rows.forEach(row));
                 })
-                .collect().last().replaceWith(open);
+                .collect().last().replaceWithVoid();
     }
 
     /** Open intents now. */
