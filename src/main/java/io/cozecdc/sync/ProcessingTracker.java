@@ -126,9 +126,7 @@ public class ProcessingTracker {
                 .onFailure().invoke(e -> Log.debugf("Progress of %d documents not read (will retry): %s", docs.size(),
                         e.getMessage()))
                 // read again by the next round, not after the claim's lease (at least three renewal intervals)
-                .onFailure().recoverWithUni(() -> Sql.bounded(ledger.lease(ledgerClient(), LedgerState.PROCESSING,
-                        LedgerRepository.ids(docs), untilNextRound(roundStarted)), "the next check of documents not read")
-                        .onFailure().recoverWithNull());
+                .onFailure().recoverWithUni(() -> dueForNextRound(LedgerRepository.ids(docs), roundStarted));
     }
 
     /**
@@ -156,15 +154,22 @@ public class ProcessingTracker {
                 .invoke(() -> done.forEach(doc -> metrics.readyLag(doc.capturedAt(), now)))
                 .onFailure().invoke(e -> Log.warnf("Could not promote %d processed documents: %s", done.size(), e.getMessage()))
                 .onFailure().recoverWithItem(List.<String>of());
-        Uni<Void> postponed = Sql.bounded(ledger.lease(ledgerClient(), LedgerState.PROCESSING, waiting,
-                untilNextRound(roundStarted)), "the next check of documents still processing")
-                .onFailure().recoverWithNull();
+        Uni<Void> postponed = dueForNextRound(waiting, roundStarted);
         return promoted
                 .chain(obsolete -> postponed.replaceWith(obsolete))
                 .chain(obsolete -> Multi.createFrom().iterable(others)
                         .onItem().transformToUniAndConcatenate(doc -> settleFailed(doc, byId.get(doc.documentId()), now))
                         .collect().in(() -> new ArrayList<>(obsolete), List::addAll))
                 .chain(janitor::deleteNow);
+    }
+
+    /**
+     * Makes documents still processing (or whose progress could not be read) due for the tracker's next
+     * round; a failure leaves them on the claim's lease.
+     */
+    private Uni<Void> dueForNextRound(List<String> documentIds, Instant roundStarted) {
+        return Sql.bounded(ledger.lease(ledgerClient(), LedgerState.PROCESSING, documentIds, untilNextRound(roundStarted)),
+                "the next check of documents still processing").onFailure().recoverWithNull();
     }
 
     /**
