@@ -208,10 +208,10 @@ public class ConfigDelivery {
             List<IntentCall> calls = java.util.Collections.synchronizedList(new ArrayList<>());
             return awaitingEarlierCreates(config, toCreate)
                     .chain(waiting -> {
-                        waiting.forEach(p -> ready.add(new Outcome.Failed(p.change(), FailureCodes.CREATE_UNRESOLVED,
+                        waiting.get(true).forEach(p -> ready.add(new Outcome.Failed(p.change(), FailureCodes.CREATE_UNRESOLVED,
                                 "an earlier create of this record with the same content has no known outcome yet; "
                                         + "waiting for the create intents' resolver", null, false, false, true)));
-                        return create(config, toCreate.stream().filter(p -> !waiting.contains(p)).toList(), answered, calls);
+                        return create(config, waiting.get(false), answered, calls);
                     })
                     .map(created -> {
                         List<Outcome> all = new ArrayList<>(ready);
@@ -279,27 +279,29 @@ public class ConfigDelivery {
     }
 
     /**
-     * The creates to hold back: those of records with an open create intent of the same content, sent
+     * The creates to hold back ({@code true}) and to send ({@code false}). Held back are those of records
+     * with an open create intent of the same content, sent
      * within {@link #AWAIT_EARLIER_CREATE}. Such a create (an unanswered call, or one whose sender died
      * before committing) may well have made the document: a second create would make a duplicate for the
      * resolver to delete. The change waits instead, through the retry queue without counting an attempt,
      * until the resolver has adopted that document (the change is then unchanged) or found none.
      */
-    private Uni<List<Pending>> awaitingEarlierCreates(SyncConfig config, List<Pending> toCreate) {
+    private Uni<Map<Boolean, List<Pending>>> awaitingEarlierCreates(SyncConfig config, List<Pending> toCreate) {
         if (toCreate.isEmpty() || !intentSettings.enabled()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().item(Map.of(true, List.of(), false, toCreate));
         }
         List<String> keys = toCreate.stream().map(p -> p.change().recordKey()).toList();
         return Sql.bounded(intents.openContent(config.id(), keys, AWAIT_EARLIER_CREATE), "the records' open create intents")
                 .map(open -> {
-                    List<Pending> waiting = toCreate.stream().filter(p -> open.getOrDefault(p.change().recordKey(), Set.of())
-                            .contains(p.document().hash())).toList();
+                    Map<Boolean, List<Pending>> split = toCreate.stream().collect(java.util.stream.Collectors.partitioningBy(
+                            p -> open.getOrDefault(p.change().recordKey(), Set.of()).contains(p.document().hash())));
+                    List<Pending> waiting = split.get(true);
                     if (!waiting.isEmpty()) {
                         Log.infof("Config '%s': %d of %d creates wait for the outcome of an earlier create of the same "
                                 + "content (first: %s)", config.name(), waiting.size(), toCreate.size(),
                                 waiting.get(0).change().describe());
                     }
-                    return waiting;
+                    return split;
                 });
     }
 
